@@ -1,0 +1,22 @@
+"""Every app's API router, mounted on the one API object under /api/v1/."""
+
+from gonghui.accounts.api import router as auth_router
+from gonghui.cockpit.api import router as cockpit_router
+from gonghui.core.api import api
+from gonghui.enterprises.api import router as enterprises_router
+from gonghui.imports.api import router as imports_router
+from gonghui.members.api import applications_router, me_router
+from gonghui.members.api import router as members_router
+from gonghui.orgs.api import router as orgs_router
+from gonghui.orgs.api import unions_router
+
+# The worker's card first: it is the hot path (opened at every gate) and URLs resolve in this order.
+api.add_router("/me", me_router)
+api.add_router("/auth/", auth_router)
+api.add_router("/orgs", orgs_router)
+api.add_router("/unions", unions_router)
+api.add_router("/enterprises", enterprises_router)
+api.add_router("/members", members_router)
+api.add_router("/membership-applications", applications_router)
+api.add_router("/imports/", imports_router)
+api.add_router("/cockpit", cockpit_router)
