@@ -92,9 +92,12 @@ def masked_row(table, cells: list) -> list[str]:
     return values[:len(table.headers)]
 
 
-def _street_names(org: Org, user) -> dict[str, Org]:
-    """Street names (with and without the '总工会' of the union's name) -> street, in scope."""
-    streets = restrict(Org.objects.filter(kind=OrgKind.STREET, path__startswith=org.path), user, IMPORT)
+def _street_names(org: Org, user, *, system: bool = False) -> dict[str, Org]:
+    """Street names (with and without the '总工会' of the union's name) -> street, in scope (every street
+    under `org` for a system import, which has no user: the weekly partner-department file)."""
+    streets = Org.objects.filter(kind=OrgKind.STREET, path__startswith=org.path)
+    if not system:
+        streets = restrict(streets, user, IMPORT)
     names: dict[str, Org] = {}
     for street in streets:
         base = street.name.removesuffix("总工会").removesuffix("工会")
@@ -109,7 +112,7 @@ class Batch:
     def __init__(self, *, job, table):
         self.user = job.created_by
         self.columns = table.columns
-        self.streets = _street_names(job.org, self.user)
+        self.streets = _street_names(job.org, self.user, system=getattr(job, "system", False))
         self.seen: dict[str, int] = {}  # credit code -> row of its first occurrence
 
     def remember(self, state: dict) -> None:

@@ -7,6 +7,7 @@ system, so nothing but Python is needed. Production sets DATABASE_URL and CELERY
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -176,6 +177,14 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs, run by `celery beat` (started with the worker by `make run`, Procfile.dev).
+CELERY_BEAT_SCHEDULE = {
+    "outreach-registrations-weekly": {  # the partner departments' weekly file (gonghui.outreach.tasks)
+        "task": "outreach.registrations_inbox",
+        "schedule": crontab(day_of_week="mon", hour=6, minute=0),
+    },
+}
+REGISTRATIONS_INBOX = Path(env_str("REGISTRATIONS_INBOX", str(VAR_DIR / "registrations-inbox")))
 
 SMS_BACKEND = env_str("SMS_BACKEND", "gonghui.accounts.sms.ConsoleSmsBackend")
 OTP_TTL_SECONDS = 300
