@@ -27,9 +27,13 @@ run: db ## Serve the platform at http://127.0.0.1:8000 with the demo district (S
 	$(PY) manage.py collectstatic --noinput -v 0
 	.venv/bin/honcho start -f Procfile.dev
 
-browser: ## Debian's Chromium for the browser journeys (installed when missing and we are root)
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
-	  (apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); fi
+# fonts-noto-cjk: without a CJK font the journeys' screenshots show every Chinese character as a box.
+BROWSER_PACKAGES = chromium fonts-noto-cjk
+
+browser: ## Debian's Chromium and a CJK font for the browser journeys (installed when missing and we are root)
+	@if [ "$$(id -u)" = 0 ] && ! dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1; then \
+	  (apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null 2>&1 || \
+	   (apt-get update -qq && apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null)); fi
 
 test: setup browser ## Run the test suite (in parallel; DATABASE_URL picks PostgreSQL)
 	.venv/bin/pytest -n 2 -q $(PYTEST_ARGS)
