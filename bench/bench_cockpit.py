@@ -38,19 +38,25 @@ GOAL = 1.0
 NEW_FORMS = ("courier", "delivery_rider", "domestic", "ride_hailing", "streamer", "truck_driver")
 FORMS = ("regular", "dispatched", "flexible", "other")
 STAGES = ("not_started", "visited", "preparing", "established", "declined")
+FIRST_JOIN = dt.date(2023, 7, 10)
 NAMES = ("王伟", "李娜", "张敏", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周杰", "吴芳", "欧阳明", "司马光辉")
 
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="bench_cockpit")
+def city_parser(prog: str, *, goal: float, measure: str) -> argparse.ArgumentParser:
+    """The options of a benchmark on the city written by `write_data` (also used by bench_coverage)."""
+    parser = argparse.ArgumentParser(prog=prog)
     parser.add_argument("--members", type=int, default=1_000_000, help="workers (one membership each)")
     parser.add_argument("--streets", type=int, default=20)
     parser.add_argument("--unions", type=int, default=9_600, help="grassroots unions, spread over the streets")
     parser.add_argument("--enterprises", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=5, help="timed repeats per method (best counts)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--strict", action="store_true", help=f"exit 1 when cockpit/duckdb > {GOAL}")
-    return parser.parse_args(argv)
+    parser.add_argument("--strict", action="store_true", help=f"exit 1 when {measure} > {goal}")
+    return parser
+
+
+def parse_args(argv):
+    return city_parser("bench_cockpit", goal=GOAL, measure="cockpit/duckdb").parse_args(argv)
 
 
 def write_data(args) -> dict:
@@ -65,7 +71,6 @@ def write_data(args) -> dict:
 
     rng = random.Random(args.seed)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    today = connection.ops.adapt_datefield_value(dt.date(2025, 1, 1))
     born = connection.ops.adapt_datefield_value(dt.date(1990, 1, 1))
     org_fields = ("id", "name", "kind", "parent_id", "path", "depth", "street_id", "status", "chair_name", "address",
                   "joint_area", "industry", "serves_forms", "created_at")
@@ -88,8 +93,10 @@ def write_data(args) -> dict:
 
         ent_ids = allocate_ids(Enterprise, args.enterprises)
         ent_rows, plan_rows = [], []
+        enterprises_by_street = {s: [] for s in street_ids}
         for i, e in enumerate(ent_ids):
             s = rng.choice(street_ids)
+            enterprises_by_street[s].append(e)
             union = rng.choice(unions_by_street[s]) if rng.random() < 0.4 else None
             ent_rows.append((e, f"B{i:016d}", f"企业{i}", "C", "private", rng.randint(5, 300), s, "", union, now, now))
             if union is None:
@@ -101,25 +108,43 @@ def write_data(args) -> dict:
     timings["orgs+enterprises+plans"] = time.perf_counter() - t
 
     worker_fields = ("id", "name", "id_cipher", "id_hash", "id_masked", "gender", "birth_date", "mobile",
-                     "employment_form", "street_id", "org_id", "created_at")
-    membership_fields = ("id", "worker_id", "org_id", "status", "card_no", "joined_on", "applied_at", "note")
+                     "employment_form", "street_id", "org_id", "employer_id", "created_at")
+    membership_fields = ("id", "worker_id", "org_id", "status", "card_no", "joined_on", "ended_on", "applied_at",
+                         "note")
+    adapt_date = connection.ops.adapt_datefield_value
     t_workers = t_members = 0.0
     chunk = 50_000
     for start in range(0, args.members, chunk):
         n = min(chunk, args.members - start)
         with transaction.atomic():
             wids = allocate_ids(Worker, n)
-            mids = allocate_ids(Membership, n)
+            mids = allocate_ids(Membership, n + n // 25)  # with spares for the 2% who transferred
+            mids, spare_mids = mids[:n], iter(mids[n:])
             workers, memberships = [], []
             for i, (wid, mid) in enumerate(zip(wids, mids, strict=True)):
                 union = rng.choice(union_ids)
+                street = union_street[union]
+                # 70% work for a census enterprise of their union's street (the coverage page places members by
+                # employer); the rest have no census employer.
+                employer = (rng.choice(enterprises_by_street[street])
+                            if enterprises_by_street[street] and rng.random() < 0.7 else None)
                 active = rng.random() < 0.9
                 form = rng.choice(NEW_FORMS) if rng.random() < 0.3 else rng.choice(FORMS)
                 workers.append((wid, rng.choice(NAMES), "bench",
                                 hashlib.blake2b(str(start + i).encode(), digest_size=16).hexdigest(),
-                                "110105********1234", "M", born, "", form, union_street[union],
-                                union if active else None, now))
-                memberships.append((mid, wid, union, "active" if active else "left", f"C{mid}", today, now, ""))
+                                "110105********1234", "M", born, "", form, street,
+                                union if active else None, employer, now))
+                # Joined over the 18 months before 2025-01-01; those who left did so within 300 days of joining.
+                joined = FIRST_JOIN + dt.timedelta(days=rng.randrange(540))
+                ended = None if active else adapt_date(joined + dt.timedelta(days=rng.randrange(1, 300)))
+                memberships.append((mid, wid, union, "active" if active else "left", f"C{mid}", adapt_date(joined),
+                                    ended, now, ""))
+                if active and rng.random() < 0.02:  # transferred in: the old row keeps the same join date
+                    old_mid = next(spare_mids, None)
+                    if old_mid is not None:
+                        moved = adapt_date(joined + dt.timedelta(days=rng.randrange(1, 200)))
+                        memberships.append((old_mid, wid, rng.choice(union_ids), "transferred", f"C{old_mid}",
+                                            adapt_date(joined), moved, now, ""))
             t = time.perf_counter()
             fast_insert(Worker, worker_fields, workers)
             t_workers += time.perf_counter() - t
