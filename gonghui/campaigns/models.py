@@ -65,6 +65,14 @@ class Campaign(models.Model):
         today = today or timezone.localdate()
         return self.opens_on <= today <= self.closes_on
 
+    @property
+    def phase_label(self) -> str:
+        """The campaign's status, which follows from its application window (Asia/Shanghai days)."""
+        today = timezone.localdate()
+        if today < self.opens_on:
+            return gettext("Not open yet")
+        return gettext("Open for applications") if today <= self.closes_on else gettext("Applications closed")
+
 
 class Category(models.Model):
     """One kind of grant within a campaign, with its amount and simple declarative rules."""

@@ -1,6 +1,6 @@
 """Reads of campaigns, applications and payments, always scoped to the acting user."""
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -98,7 +98,7 @@ def publicity_list(*, user, campaign: Campaign):
 
 
 def batches_of(campaign: Campaign):
-    return PaymentBatch.objects.filter(campaign=campaign)
+    return PaymentBatch.objects.filter(campaign=campaign).annotate(n_payments=Count("payments"))
 
 
 def payments_of(batch: PaymentBatch):

@@ -156,3 +156,21 @@ def test_worker_applies_in_the_portal(client, aid):
     assert Application.objects.count() == 1
     client.force_login(aid.nobody)
     assert client.get(url).status_code == 404
+
+
+def test_queue_and_publicity_query_budget(client, aid, django_assert_max_num_queries):
+    applications = [apply(member(aid, n), aid.campaign) for n in range(4)]
+    for application in applications[:2]:
+        application_approve(actor=aid.district, application=application)
+    client.force_login(aid.district)
+    client.post(reverse("campaigns:batch", args=[aid.campaign.pk]), {"idempotency_key": "batch-budget-01"})
+
+    def measure(name):
+        with django_assert_max_num_queries(14) as queries:
+            assert client.get(reverse(name, args=[aid.campaign.pk])).status_code == 200
+        return len(queries)
+
+    small = (measure("campaigns:detail"), measure("campaigns:publicity"))
+    for application in [apply(member(aid, n), aid.campaign) for n in range(10, 16)][:3]:
+        application_approve(actor=aid.district, application=application)
+    assert (measure("campaigns:detail"), measure("campaigns:publicity")) == small  # no query per row
