@@ -92,3 +92,12 @@ def test_concurrent_approvals_of_different_applications_never_exceed_the_budget(
     assert {r[1] for r in results if r[0] == "refused"} == {"budget"}
     assert Application.objects.filter(campaign=campaign, status=Status.APPROVED).count() == 3
     assert approved_total(campaign) == Decimal("3000") <= campaign.budget
+
+
+def test_twenty_simultaneous_submissions_of_one_worker_keep_one_application(district):
+    campaign = make_campaign(district)
+    results = run_threads(20, lambda i: apply(district.worker1_user, campaign, child_age=14 + i % 5).pk)
+    assert [r for r in results if r[0] == "error"] == []
+    assert Counter(r[0] for r in results) == {"ok": 1, "refused": 19}
+    assert {r[1] for r in results if r[0] == "refused"} == {"campaign"}
+    assert Application.objects.filter(campaign=campaign).count() == 1

@@ -90,11 +90,18 @@ def test_closed_window_not_yet_open_and_foreign_category_are_refused(aid):
     assert snapshot(*MODELS) == before
 
 
-def test_window_uses_the_shanghai_calendar_day(aid, settings):
-    campaign = make_campaign(aid, title="今日截止", opens_on=timezone.localdate() - dt.timedelta(days=1),
-                             closes_on=timezone.localdate())
+def test_window_uses_the_shanghai_calendar_day(aid, monkeypatch):
+    campaign = make_campaign(aid, title="国庆前截止", opens_on=dt.date(2026, 9, 1), closes_on=dt.date(2026, 9, 30))
+    # 15:59 UTC on 30 September is 23:59 in Shanghai: still open. 16:00 UTC is already 1 October there.
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 9, 30, 15, 59, tzinfo=dt.UTC))
     assert campaign.is_open()
-    assert not campaign.is_open(today=timezone.localdate() + dt.timedelta(days=1))
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 9, 30, 16, 0, tzinfo=dt.UTC))
+    assert not campaign.is_open()
+    before = snapshot(*MODELS)
+    with pytest.raises(ValidationError) as exc:
+        apply(aid.worker1_user, campaign)
+    assert "campaign" in exc.value.message_dict
+    assert snapshot(*MODELS) == before
 
 
 def test_one_application_per_campaign_and_only_members_in_the_subtree(aid):

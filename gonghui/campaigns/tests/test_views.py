@@ -1,6 +1,7 @@
 """Console and portal pages through HTTP: permission matrix, decisions, batches, privacy of pages."""
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from django.urls import reverse
@@ -174,3 +175,20 @@ def test_queue_and_publicity_query_budget(client, aid, django_assert_max_num_que
     for application in [apply(member(aid, n), aid.campaign) for n in range(10, 16)][:3]:
         application_approve(actor=aid.district, application=application)
     assert (measure("campaigns:detail"), measure("campaigns:publicity")) == small  # no query per row
+
+
+def test_organiser_draws_the_lottery_in_the_console(client, street1_aid):
+    for n in range(5):
+        apply(member(street1_aid, 20 + n), street1_aid.s1)  # six applications of 1000 for a budget of 5000
+    Campaign.objects.filter(pk=street1_aid.s1.pk).update(closes_on=timezone.localdate() - dt.timedelta(days=1))
+    url = reverse("campaigns:lottery", args=[street1_aid.s1.pk])
+    client.force_login(street1_aid.grassroots1)  # reviews union A, but does not organise the street campaign
+    before = snapshot(*MODELS)
+    assert client.post(url).status_code == 404
+    assert snapshot(*MODELS) == before
+    client.force_login(street1_aid.street1_user)
+    assert client.post(url).status_code == 302
+    statuses = Counter(Application.objects.filter(campaign=street1_aid.s1).values_list("status", flat=True))
+    assert statuses == {Status.APPROVED: 5, Status.REJECTED: 1}
+    html = client.get(reverse("campaigns:detail", args=[street1_aid.s1.pk])).content.decode()
+    assert street1_aid.s1.lottery.seed in html and 'id="run-lottery"' not in html
