@@ -162,6 +162,10 @@ class Application(models.Model):
     def __str__(self):
         return gettext("Application %(no)s of %(name)s") % {"no": self.pk, "name": mask_name(self.worker.name)}
 
+    @property
+    def paid(self) -> bool:
+        return hasattr(self, "payment")  # the reverse one-to-one raises (an AttributeError) when unpaid
+
     def precheck_messages(self) -> list[str]:
         """The recorded pre-check findings in the reader's language."""
         texts = []

@@ -54,6 +54,7 @@ class ApplicationOut(Schema):
     status_label: str = Field(..., alias="get_status_display")
     precheck_ok: bool
     grant_amount: Decimal | None
+    paid: bool = Field(..., description="The grant has been put into a payment")
     reject_reason: str
     bank_account_masked: str
     submitted_at: dt.datetime

@@ -72,7 +72,7 @@ def my_applications(user):
     if not user.is_authenticated:
         return Application.objects.none()
     return (Application.objects.filter(worker__user=user)
-            .select_related("campaign", "category").order_by("-submitted_at", "-pk"))
+            .select_related("campaign", "category", "payment").order_by("-submitted_at", "-pk"))
 
 
 def application_queue(*, user, campaign: Campaign, status: str = ""):

@@ -42,7 +42,7 @@ def test_worker_lists_open_campaigns_applies_once_and_sees_only_own(client, aid)
     response = _post(client, aid)
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["status"] == "submitted" and body["precheck_ok"] is True
+    assert body["status"] == "submitted" and body["precheck_ok"] is True and body["paid"] is False
     assert body["bank_account_masked"] == "6222 **** **** 0123"
     before = snapshot(*MODELS)
     again = _post(client, aid, child_age=15)

@@ -101,3 +101,12 @@ def test_twenty_simultaneous_submissions_of_one_worker_keep_one_application(dist
     assert Counter(r[0] for r in results) == {"ok": 1, "refused": 19}
     assert {r[1] for r in results if r[0] == "refused"} == {"campaign"}
     assert Application.objects.filter(campaign=campaign).count() == 1
+
+
+def test_sqlite_writers_take_the_write_lock_at_begin():
+    """The budget check relies on this on SQLite, where SELECT ... FOR UPDATE does nothing: an IMMEDIATE
+    transaction holds the database's one write lock from BEGIN, so two approvals cannot interleave."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL locks the campaign row instead")
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert connection.settings_dict["OPTIONS"]["timeout"] >= 5

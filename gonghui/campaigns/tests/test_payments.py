@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
@@ -132,3 +133,19 @@ def test_batch_holds_each_unpaid_grant_once_and_exports_full_accounts(aid):
     assert [r[1] for r in rows[1:]] == [apps[1].account_holder, apps[2].account_holder]
     assert sum(Decimal(str(r[4])) for r in rows[1:]) == Decimal("2000")
     assert AuditEvent.objects.filter(action="campaigns.bank_export", target_id=str(batch.pk)).count() == 1
+
+
+def test_the_database_itself_refuses_a_second_payment_or_application(aid):
+    """Not only the services: the constraints hold for any code that writes these tables."""
+    application = apply(aid.worker1_user, aid.campaign)
+    application_approve(actor=aid.grassroots1, application=application)
+    Payment.objects.create(application=application, amount=Decimal("1000"), idempotency_key="direct-0001")
+    for row in (Payment(application=application, amount=Decimal("1000"), idempotency_key="direct-0002"),
+                Application(campaign=aid.campaign, worker=aid.worker1, org=aid.union_a, category=aid.high,
+                            income_per_head=1, account_holder="x", bank_name="x", bank_account_cipher="x")):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            row.save()
+    other = apply(member(aid, 9), aid.campaign)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Payment.objects.create(application=other, amount=Decimal("1000"), idempotency_key="direct-0001")
+    assert Payment.objects.count() == 1 and Application.objects.count() == 2

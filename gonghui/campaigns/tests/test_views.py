@@ -100,6 +100,8 @@ def test_queue_publicity_and_pages_never_show_plain_id_mobile_or_account(client,
 
 def test_batch_and_bank_file_through_the_console(client, street1_aid):
     application_approve(actor=street1_aid.street1_user, application=street1_aid.app1)
+    client.force_login(street1_aid.worker1_user)
+    assert f'id="paid-{street1_aid.app1.pk}"' not in client.get(reverse("aid:home")).content.decode()
     client.force_login(street1_aid.street1_user)
     url = reverse("campaigns:batch", args=[street1_aid.s1.pk])
     client.post(url, {"idempotency_key": "batch-view-0001"})
@@ -113,6 +115,8 @@ def test_batch_and_bank_file_through_the_console(client, street1_aid):
     client.force_login(street1_aid.worker1_user)
     assert client.get(reverse("campaigns:export", args=[batch.pk])).status_code == 403
     assert AuditEvent.objects.filter(action="campaigns.bank_export").count() == 1
+    html = client.get(reverse("aid:home")).content.decode()
+    assert f'id="paid-{street1_aid.app1.pk}"' in html
 
 
 def test_create_campaign_through_the_console(client, aid):
