@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from gonghui.core.scoping import APPROVE, MANAGE, VIEW, gate, restrict
 from gonghui.members.models import Membership, MembershipStatus, Worker
+from gonghui.members.selectors import my_active_membership
 
 from .models import Application, Campaign, Payment, PaymentBatch, Status
 
@@ -57,9 +58,7 @@ def active_membership_in(worker: Worker, campaign: Campaign) -> Membership | Non
 
 def open_campaigns_for(user):
     """Open campaigns covering the worker's active union (for the portal and the API)."""
-    worker = Worker.objects.filter(user=user).first() if user.is_authenticated else None
-    membership = (Membership.objects.select_related("org").filter(worker=worker, status=MembershipStatus.ACTIVE)
-                  .first() if worker else None)
+    membership = my_active_membership(user)
     if membership is None:
         return Campaign.objects.none()
     today = timezone.localdate()

@@ -39,6 +39,7 @@ from .retry import retry_on_lock
 from .selectors import active_membership_in, approved_total, hardship_file_exists
 
 MAX_MONEY = Decimal("9999999999.99")
+CENT = Decimal("0.01")
 BANK_ACCOUNT = re.compile(r"^\d{12,30}$")
 KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
@@ -49,14 +50,12 @@ def parse_money(value, field: str, errors: dict, *, required: bool = True, posit
         if required:
             errors[field] = _("Please enter an amount in yuan.")
         return None
-    if isinstance(value, bool | float):
-        value = str(value) if isinstance(value, float) else "x"
     try:
-        amount = Decimal(str(value).strip())
+        amount = None if isinstance(value, bool) else Decimal(str(value).strip())
     except InvalidOperation:
-        errors[field] = _("Please enter an amount in yuan as a number, such as 1200.50.")
-        return None
-    if not amount.is_finite() or amount.as_tuple().exponent < -2 or amount < 0 or amount > MAX_MONEY:
+        amount = None
+    if (amount is None or not amount.is_finite() or amount < 0 or amount > MAX_MONEY
+            or amount != amount.quantize(CENT)):
         errors[field] = _("Please enter an amount in yuan as a number, such as 1200.50.")
         return None
     if positive and amount == 0:
