@@ -102,3 +102,7 @@ def batches_of(campaign: Campaign):
 
 def payments_of(batch: PaymentBatch):
     return Payment.objects.filter(batch=batch).select_related("application__worker", "application__org")
+
+
+def payment_of(application: Application) -> Payment | None:
+    return Payment.objects.filter(application=application).select_related("batch").first()

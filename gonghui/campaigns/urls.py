@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/publicity/", views.publicity, name="publicity"),
     path("<int:pk>/lottery/", views.lottery, name="lottery"),
     path("<int:pk>/batches/", views.batch_new, name="batch"),
+    path("applications/<int:pk>/", views.application_detail, name="application"),
     path("applications/<int:pk>/decide/", views.decide, name="decide"),
     path("batches/<int:pk>/bank-file/", views.batch_download, name="export"),
 ]

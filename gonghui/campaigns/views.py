@@ -67,6 +67,15 @@ def campaign_detail(request, pk):
 
 
 @cadre_required
+def application_detail(request, pk):
+    """Everything the reviewer weighs: child, income, documents, pre-check, history. Account masked."""
+    application = selectors.application_get(user=request.user, pk=pk)
+    return render(request, "campaigns/application.html", {
+        "a": application, "Status": Status, "events": application.events.select_related("actor"),
+        "paid": selectors.payment_of(application)})
+
+
+@cadre_required
 @require_POST
 def decide(request, pk):
     application = selectors.application_get(user=request.user, pk=pk)

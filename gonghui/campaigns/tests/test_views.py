@@ -196,3 +196,17 @@ def test_organiser_draws_the_lottery_in_the_console(client, street1_aid):
     assert statuses == {Status.APPROVED: 5, Status.REJECTED: 1}
     html = client.get(reverse("campaigns:detail", args=[street1_aid.s1.pk])).content.decode()
     assert street1_aid.s1.lottery.seed in html and 'id="run-lottery"' not in html
+
+
+def test_application_page_for_the_reviewer_only(client, street1_aid):
+    url = reverse("campaigns:application", args=[street1_aid.app1.pk])
+    assert client.get(url).status_code == 302
+    for user, status in [(street1_aid.worker1_user, 403), (street1_aid.street2_user, 404),
+                         (street1_aid.grassroots1, 200), (street1_aid.street1_user, 200)]:
+        client.force_login(user)
+        assert client.get(url).status_code == status, user
+    application_approve(actor=street1_aid.street1_user, application=street1_aid.app1)
+    html = client.get(url).content.decode()
+    for text in (PLAIN_ID, PLAIN_MOBILE, PLAIN_ACCOUNT, "李四", "李小明"):
+        assert text not in html, text
+    assert "6222 **** **** 0123" in html and html.count("<tr>") == 3  # header, submitted, approved
