@@ -36,7 +36,7 @@ browser: ## Debian's Chromium and a CJK font for the browser journeys (installed
 	   (apt-get update -qq && apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null)); fi
 
 test: setup browser ## Run the test suite (in parallel; DATABASE_URL picks PostgreSQL)
-	.venv/bin/pytest -n 2 -q $(PYTEST_ARGS)
+	.venv/bin/pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
 
 lint: setup ## ruff, missing migrations, deployment checks under the production settings
 	mkdir -p var

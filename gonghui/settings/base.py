@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "gonghui.outreach",
     "gonghui.coverage",
     "gonghui.cockpit",
+    "gonghui.campaigns",
     "gonghui.portal",
     "gonghui.console",
     "gonghui.demo",
