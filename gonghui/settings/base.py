@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "gonghui.outreach",
     "gonghui.coverage",
     "gonghui.cockpit",
+    "gonghui.hardship",
     "gonghui.portal",
     "gonghui.console",
     "gonghui.demo",

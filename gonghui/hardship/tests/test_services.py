@@ -1,0 +1,212 @@
+"""Reviews, the two watch lists, assistance, living standards, spot checks, scoping and bad input."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from gonghui.audit.models import AuditEvent
+from gonghui.hardship import selectors, services
+from gonghui.hardship.models import (
+    Assistance,
+    FamilyMember,
+    FileEvent,
+    FileReview,
+    FileStatus,
+    HardshipFile,
+    LivingStandard,
+    SpotCheck,
+)
+from gonghui.testing import snapshot
+
+from .conftest import apply, many_filed
+
+MODELS = (HardshipFile, FileEvent, FamilyMember, FileReview, Assistance, SpotCheck, LivingStandard, AuditEvent)
+TODAY = timezone.localdate()
+
+
+def _age(file, days):
+    HardshipFile.objects.filter(pk=file.pk).update(last_reviewed_on=TODAY - dt.timedelta(days=days),
+                                                   filed_on=TODAY - dt.timedelta(days=days))
+    file.refresh_from_db()
+    return file
+
+
+def test_overdue_review_list_and_review_clears_it(files):
+    user = files.district
+    assert not selectors.overdue_review_list(user=user).exists()
+    file1 = _age(files.file1, 366)
+    _age(files.file2, 365)  # exactly a year: not yet overdue
+    assert list(selectors.overdue_review_list(user=user)) == [file1]
+    assert list(selectors.overdue_review_list(user=files.street2_user)) == []
+    review = services.review_record(actor=files.grassroots1, file=file1, reviewed_on=TODAY, income_per_head="1500.5",
+                                    employment="employed", still_in_hardship=False, findings="已再就业")
+    file1.refresh_from_db()
+    assert file1.last_reviewed_on == TODAY and file1.income_per_head == Decimal("1500.50")
+    assert file1.employment == "employed" and review.income_per_head == Decimal("1500.50")
+    assert not selectors.overdue_review_list(user=user).exists()
+    # An older review entered late never moves the clock backwards.
+    services.review_record(actor=files.grassroots1, file=file1, reviewed_on=TODAY - dt.timedelta(days=100),
+                           income_per_head="900", employment="flexible", still_in_hardship=True)
+    file1.refresh_from_db()
+    assert file1.last_reviewed_on == TODAY
+
+
+def test_overdue_list_is_one_query(files):
+    _age(files.file1, 400)
+    with CaptureQueriesContext(connection) as ctx:
+        rows = list(selectors.overdue_review_list(user=files.street1_user, org=files.street1))
+    assert len(rows) == 1 and len(ctx.captured_queries) == 1
+    sql = ctx.captured_queries[0]["sql"]
+    assert "last_reviewed_on" in sql and "hardship_assistance" not in sql
+
+
+def test_review_bad_input_and_other_street_change_nothing(files):
+    other = files.file1
+    before = snapshot(*MODELS)
+    bad = [
+        ({"income_per_head": "很多"}, "income_per_head"),
+        ({"income_per_head": "-1"}, "income_per_head"),
+        ({"employment": "astronaut"}, "employment"),
+        ({"reviewed_on": TODAY + dt.timedelta(days=1)}, "reviewed_on"),
+    ]
+    for change, field in bad:
+        data = {"reviewed_on": TODAY, "income_per_head": "900", "employment": "employed", "still_in_hardship": True,
+                **change}
+        with pytest.raises(ValidationError) as exc:
+            services.review_record(actor=files.grassroots1, file=other, **data)
+        assert field in exc.value.message_dict, change
+    with pytest.raises(PermissionDenied):
+        services.review_record(actor=files.street2_user, file=other, reviewed_on=TODAY, income_per_head="1",
+                               employment="employed", still_in_hardship=True)
+    assert snapshot(*MODELS) == before
+
+
+def test_never_assisted_list(files):
+    assert set(selectors.never_assisted_list(user=files.district)) == {files.file1, files.file2}
+    aid = services.assistance_record(actor=files.street1_user, file=files.file1, given_on=TODAY, kind="living",
+                                     amount="2000", giver_org=files.street1, note="送温暖")
+    assert aid.amount == Decimal("2000.00")
+    assert list(selectors.never_assisted_list(user=files.district)) == [files.file2]
+    assert list(selectors.never_assisted_list(user=files.street1_user)) == []
+    before = snapshot(*MODELS)
+    for change, field in [({"amount": "0"}, "amount"), ({"amount": "abc"}, "amount"), ({"kind": "cash"}, "kind"),
+                          ({"giver_org": files.street2}, "giver_org")]:
+        data = {"given_on": TODAY, "kind": "medical", "amount": "100", "giver_org": files.union_a, **change}
+        with pytest.raises(ValidationError) as exc:
+            services.assistance_record(actor=files.grassroots1, file=files.file1, **data)
+        assert field in exc.value.message_dict, change
+    assert snapshot(*MODELS) == before
+
+
+def test_plans_one_per_kind(files):
+    services.plan_set(actor=files.grassroots1, file=files.file1, kind="medical", measures="协助申请大病救助")
+    services.plan_set(actor=files.grassroots1, file=files.file1, kind="medical", measures="协助申请大病救助和医疗互助")
+    services.plan_set(actor=files.grassroots1, file=files.file1, kind="employment", measures="推荐技能培训")
+    assert list(files.file1.plans.values_list("kind", "measures")) == [
+        ("employment", "推荐技能培训"), ("medical", "协助申请大病救助和医疗互助")]
+
+
+def test_living_standard_nearest_area_in_force(district):
+    file1 = apply(district)
+    assert selectors.living_standard_for(file1.org) is None
+    services.living_standard_set(actor=district.district, org=district.root, monthly_amount="1395",
+                                 effective_from=dt.date(2025, 7, 1))
+    services.living_standard_set(actor=district.street1_user, org=district.street1, monthly_amount="1420",
+                                 effective_from=dt.date(2026, 1, 1))
+    services.living_standard_set(actor=district.street1_user, org=district.street1, monthly_amount="1500",
+                                 effective_from=TODAY + dt.timedelta(days=30))  # not yet in force
+    assert selectors.living_standard_for(district.union_a).monthly_amount == Decimal("1420.00")
+    assert selectors.living_standard_for(district.union_a, dt.date(2025, 12, 31)).monthly_amount == Decimal("1395")
+    assert selectors.living_standard_for(district.union_b).monthly_amount == Decimal("1395.00")
+    before = snapshot(*MODELS)
+    with pytest.raises(PermissionDenied):
+        services.living_standard_set(actor=district.street2_user, org=district.street1, monthly_amount="1",
+                                     effective_from=TODAY)
+    with pytest.raises(ValidationError) as exc:
+        services.living_standard_set(actor=district.street1_user, org=district.street1, monthly_amount="-5",
+                                     effective_from="yesterday")
+    assert set(exc.value.message_dict) == {"monthly_amount", "effective_from"}
+    assert snapshot(*MODELS) == before
+
+
+@pytest.mark.parametrize("n, drawn", [(1, 1), (7, 3), (10, 3), (23, 7)])
+def test_spot_check_draws_at_least_30_percent_reproducibly(district, n, drawn):
+    pks = many_filed(district, n, district.union_a)
+    outside = many_filed(district, 2, district.union_b)
+    check = services.spot_check_draw(actor=district.street1_user, org=district.street1, year=TODAY.year)
+    assert check.population_ids == sorted(pks) and check.population_count == n
+    assert len(check.drawn_ids) == drawn and len(check.drawn_ids) * 10 >= n * 3
+    assert set(check.drawn_ids) <= set(pks) and not set(check.drawn_ids) & set(outside)
+    assert len(set(check.drawn_ids)) == len(check.drawn_ids)
+    check.refresh_from_db()
+    assert services.spot_check_redraw(check) == check.drawn_ids
+
+
+def test_spot_check_once_per_year_and_in_scope(district):
+    many_filed(district, 4, district.union_a)
+    first = services.spot_check_draw(actor=district.street1_user, org=district.street1, year=TODAY.year, seed=42)
+    assert first.drawn_ids == services.draw(first.population_ids, 42)
+    before = snapshot(*MODELS)
+    with pytest.raises(ValidationError) as exc:
+        services.spot_check_draw(actor=district.street1_user, org=district.street1, year=TODAY.year)
+    assert "year" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        services.spot_check_draw(actor=district.street1_user, org=district.street1, year=TODAY.year + 1)
+    with pytest.raises(PermissionDenied):
+        services.spot_check_draw(actor=district.street2_user, org=district.street1, year=TODAY.year - 1)
+    assert snapshot(*MODELS) == before
+    assert list(selectors.spot_check_list(user=district.street2_user)) == []
+
+
+def test_scoping_of_lists(files):
+    assert set(selectors.file_list(user=files.district)) == {files.file1, files.file2}
+    assert list(selectors.file_list(user=files.street1_user)) == [files.file1]
+    assert list(selectors.file_list(user=files.street2_user)) == [files.file2]
+    assert list(selectors.file_list(user=files.worker1_user)) == [files.file1]  # the householder's own
+    assert list(selectors.file_list(user=files.nobody)) == []
+    assert list(selectors.file_list(user=files.district, cause="illness")) == [files.file1]
+    assert list(selectors.file_list(user=files.district, status=FileStatus.APPLIED)) == []
+
+
+BAD_APPLICATIONS = [
+    ({"income_per_head": "八百元"}, "income_per_head"),
+    ({"income_per_head": "-100"}, "income_per_head"),
+    ({"income_per_head": 800.5}, "income_per_head"),
+    ({"main_cause": "laziness"}, "main_cause"),
+    ({"secondary_causes": ["illness", "bad_luck"]}, "secondary_causes"),
+    ({"employment": ""}, "employment"),
+]
+
+
+@pytest.mark.parametrize("change, field", BAD_APPLICATIONS)
+def test_bad_application_names_the_field_and_changes_nothing(district, change, field):
+    before = snapshot(*MODELS)
+    with pytest.raises(ValidationError) as exc:
+        apply(district, **change)
+    assert field in exc.value.message_dict
+    assert snapshot(*MODELS) == before
+
+
+def test_bad_family_member_is_named_by_row_and_field(district):
+    from .conftest import family
+
+    rows = family()
+    rows[1]["resident_id"] = rows[1]["resident_id"][:-1] + ("0" if rows[1]["resident_id"][-1] != "0" else "1")
+    rows[0]["relation"] = "neighbour"
+    before = snapshot(*MODELS)
+    with pytest.raises(ValidationError) as exc:
+        apply(district, family=rows)
+    assert set(exc.value.message_dict) == {"family-1-resident_id", "family-0-relation"}
+    assert snapshot(*MODELS) == before
+
+
+def test_hardship_file_exists_only_for_filed_live_files(files):
+    assert selectors.hardship_file_exists(files.worker1) and selectors.hardship_file_exists(files.worker_b)
+    assert not selectors.hardship_file_exists(None)
+    services.file_transition(actor=files.district, file=files.file2, to_status=FileStatus.CANCELLED, reason="不实")
+    assert not selectors.hardship_file_exists(files.worker_b)
