@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("gonghui.accounts.urls")),
     path("console/imports/", include("gonghui.imports.urls")),
     path("console/", include("gonghui.console.urls")),
+    path("hardship/", include("gonghui.hardship.portal_urls")),
     path("", include("gonghui.portal.urls")),
 ]
 
