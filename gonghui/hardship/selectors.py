@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from gonghui.core.scoping import VIEW, gate, restrict
+from gonghui.core.scoping import VIEW, gate, restrict, scope_q
 
 from .models import Assistance, FileStatus, HardshipFile, LivingStandard, SpotCheck
 
@@ -17,9 +17,19 @@ def review_cutoff(today: dt.date | None = None) -> dt.date:
     return (today or timezone.localdate()) - dt.timedelta(days=REVIEW_INTERVAL_DAYS)
 
 
+def scoped_files(user, action: str = VIEW):
+    """The files `user` may `action` on. A cadre gets their org subtrees only: OR-ing in "or my own household"
+    would stop the database from using the (org, status, last_reviewed_on) index; they see their own file in
+    the portal. Everyone else gets their own household's files (restrict's owner rule)."""
+    paths = user.scope_paths(action) if user is not None and user.is_authenticated and user.is_active else []
+    if paths:
+        return HardshipFile.objects.filter(scope_q(HardshipFile, paths))
+    return restrict(HardshipFile.objects.all(), user, action)
+
+
 def file_list(*, user, status: str = "", cause: str = "", org=None, overdue: bool = False,
               never_assisted: bool = False, today: dt.date | None = None, action: str = VIEW):
-    qs = restrict(HardshipFile.objects.all(), user, action).select_related("householder", "org")
+    qs = scoped_files(user, action).select_related("householder", "org")
     if org is not None:
         qs = qs.filter(org__path__startswith=org.path)
     if status:

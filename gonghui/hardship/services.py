@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.audit.services import audit_record
 from gonghui.core.scoping import MANAGE, can
-from gonghui.members.models import Worker
+from gonghui.members.models import Membership, MembershipStatus, Worker
 from gonghui.orgs.models import Org
 from gonghui.workcalendar.calendar import add_working_days
 
@@ -76,7 +76,9 @@ def _raise(errors: dict) -> None:
 def _create(*, actor, householder: Worker, source: str, main_cause, secondary_causes, income_per_head,
             employment, family, evidence, request) -> HardshipFile:
     errors: dict = {}
-    if householder.org_id is None:
+    # Hardship files are for union members: the householder needs an active membership (of `org`'s union).
+    if householder.org_id is None or not Membership.objects.filter(worker=householder, org_id=householder.org_id,
+                                                                   status=MembershipStatus.ACTIVE).exists():
         errors["householder"] = _("The householder must belong to a union before a hardship file can be opened.")
     secondary = checks.causes(main_cause, secondary_causes, errors)
     income = checks.money(income_per_head, "income_per_head", errors)

@@ -63,6 +63,8 @@ def test_overdue_list_is_one_query(files):
     assert len(rows) == 1 and len(ctx.captured_queries) == 1
     sql = ctx.captured_queries[0]["sql"]
     assert "last_reviewed_on" in sql and "hardship_assistance" not in sql
+    # No "OR my own household" for a cadre: that OR would keep the database off the (org, status, date) index.
+    assert " OR " not in sql.upper()
 
 
 def test_review_bad_input_and_other_street_change_nothing(files):
@@ -210,3 +212,19 @@ def test_hardship_file_exists_only_for_filed_live_files(files):
     assert not selectors.hardship_file_exists(None)
     services.file_transition(actor=files.district, file=files.file2, to_status=FileStatus.CANCELLED, reason="不实")
     assert not selectors.hardship_file_exists(files.worker_b)
+
+
+def test_only_active_members_can_have_a_file(district):
+    from gonghui.testing import make_worker
+
+    pending = make_worker(name="赵六", org=district.union_a, active=False, mobile="13600003333")
+    before = snapshot(*MODELS)
+    with pytest.raises(ValidationError) as exc:
+        services.file_create(actor=district.street1_user, householder=pending, main_cause="illness",
+                             income_per_head="100", employment="unemployed")
+    assert "householder" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.file_apply(user=district.nobody, main_cause="illness", income_per_head="100",
+                            employment="unemployed")  # no worker record at all
+    assert "householder" in exc.value.message_dict
+    assert snapshot(*MODELS) == before

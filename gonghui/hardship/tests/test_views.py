@@ -4,6 +4,8 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -265,3 +267,16 @@ def test_list_filters(client, files):
     assert [f.pk for f in page] == [files.file2.pk]
     page = client.get(url, {"list": "never_assisted", "status": "filed"}).context["page_obj"]
     assert {f.pk for f in page} == {files.file1.pk, files.file2.pk}
+
+
+def test_list_page_queries_do_not_grow_with_rows(client, district):
+    from .conftest import many_filed
+
+    client.force_login(district.street1_user)
+    many_filed(district, 2, district.union_a)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse("hardship:list")).status_code == 200
+    many_filed(district, 12, district.union_a)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(reverse("hardship:list")).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries) <= 12
