@@ -101,6 +101,11 @@ def family_rows(formset) -> list[dict]:
     return [f.cleaned_data for f in formset.forms if f.cleaned_data]
 
 
+class FamilyLeaveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for leaving"), max_length=300)
+    left_on = forms.DateField(label=_("Left on"), required=False, widget=DateInput())
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -216,6 +216,9 @@ class FamilyMember(models.Model):
     id_masked = models.CharField(_("resident ID"), max_length=18, blank=True, editable=False)
     health = models.CharField(_("health"), max_length=10, choices=Health.choices)
     work_or_school = models.CharField(_("work or school"), max_length=100, blank=True)
+    # Someone who left the household stays on file (the file is kept whole for ten years), marked as gone.
+    left_on = models.DateField(_("left the household on"), null=True, blank=True)
+    left_reason = models.CharField(_("reason for leaving"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("family member")

@@ -19,7 +19,9 @@ def mine(request):
     live = next((f for f in files if f.is_live), None)
     return render(request, "hardship/portal_mine.html", {
         "live": live, "closed": [f for f in files if not f.is_live], "worker": my_worker(request.user),
-        "events": live.events.all() if live else [], "family": live.family.all() if live else [],
+        "events": live.events.all() if live else [],
+        "family": live.family.filter(left_on__isnull=True) if live else [],
+        "assistance": live.assistance.select_related("giver_org") if live else [],
     })
 
 

@@ -25,6 +25,7 @@ class FamilyMemberOut(Schema):
     id_masked: str
     health: str
     work_or_school: str
+    left_on: dt.date | None
 
     @staticmethod
     def resolve_birth_year(obj) -> int:
@@ -62,9 +63,17 @@ class FileOut(Schema):
         return mask_name(obj.householder.name)
 
 
+class AssistanceOut(Schema):
+    given_on: dt.date
+    kind: str
+    amount: Decimal
+    giver_org_name: str = Field(..., alias="giver_org.name")
+
+
 class FileDetailOut(FileOut):
     family: list[FamilyMemberOut]
     events: list[EventOut]
+    assistance: list[AssistanceOut]
 
     @staticmethod
     def resolve_family(obj):
@@ -73,6 +82,10 @@ class FileDetailOut(FileOut):
     @staticmethod
     def resolve_events(obj):
         return list(obj.events.all())
+
+    @staticmethod
+    def resolve_assistance(obj):
+        return list(obj.assistance.select_related("giver_org"))
 
 
 class ErrorOut(Schema):

@@ -6,7 +6,6 @@ reason to close), appends a FileEvent, and writes the archive record when a file
 """
 
 import datetime as dt
-import math
 import random
 import secrets
 from zoneinfo import ZoneInfo
@@ -225,6 +224,46 @@ def visit_record(*, actor, file: HardshipFile, visited_on, visitors: str, findin
     return visit
 
 
+# --- the household's members --------------------------------------------------------------------
+
+@transaction.atomic
+def family_member_add(*, actor, file: HardshipFile, member: dict, request=None) -> FamilyMember:
+    """Someone joined the household (a birth, a marriage, a parent moving in)."""
+    file = _locked(file)
+    _require(actor, file)
+    errors: dict = {}
+    if not file.is_live:
+        errors["file"] = _("This file is closed.")
+    data = checks.family_member(0, member or {}, errors)
+    # One form, one member: report under the form's own field names.
+    errors = {k.removeprefix("family-0-"): v for k, v in errors.items()}
+    _raise(errors)
+    row = FamilyMember.objects.create(file=file, **data)
+    audit_record(actor=actor, action="hardship.family_add", target=file, request=request, detail={"member": row.pk})
+    return row
+
+
+@transaction.atomic
+def family_member_leave(*, actor, file: HardshipFile, member: FamilyMember, reason: str, left_on=None,
+                        request=None) -> FamilyMember:
+    """Someone left the household; the row stays on file, marked with the date and the reason."""
+    file = _locked(file)
+    _require(actor, file)
+    errors: dict = {}
+    if not file.is_live:
+        errors["file"] = _("This file is closed.")
+    if member.file_id != file.pk or member.left_on is not None:
+        errors["member"] = _("This person is not a current member of this household.")
+    reason = checks.text(reason, "reason", errors, max_length=300, required=True)
+    left_on = checks.date(left_on or timezone.localdate(), "left_on", errors)
+    _raise(errors)
+    member.left_on, member.left_reason = left_on, reason
+    member.save(update_fields=["left_on", "left_reason"])
+    audit_record(actor=actor, action="hardship.family_leave", target=file, request=request,
+                 detail={"member": member.pk})
+    return member
+
+
 # --- a filed household: reviews, plans, assistance ---------------------------------------------
 
 def _require_filed(file: HardshipFile) -> None:
@@ -316,7 +355,7 @@ def living_standard_set(*, actor, org: Org, monthly_amount, effective_from, requ
 
 def spot_check_size(population: int) -> int:
     share, whole = SPOT_CHECK_SHARE
-    return math.ceil(population * share / whole)
+    return -(-population * share // whole)  # integer ceiling: no float rounding at any size
 
 
 def draw(population_ids: list[int], seed: int) -> list[int]:
@@ -338,6 +377,8 @@ def spot_check_draw(*, actor, org: Org, year: int, seed: int | None = None, requ
     _raise(errors)
     population = list(HardshipFile.objects.filter(org__path__startswith=org.path, status=FileStatus.FILED)
                       .order_by("pk").values_list("pk", flat=True))
+    if not population:  # an empty draw would use up the year's only draw
+        raise ValidationError({"org": _("There is no filed file under this area to draw from.")})
     seed = secrets.randbits(62) if seed is None else seed
     check = SpotCheck.objects.create(org=org, year=year, seed=seed, population_count=len(population),
                                      population_ids=population, drawn_ids=draw(population, seed), drawn_by=actor)

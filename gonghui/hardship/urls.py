@@ -10,5 +10,6 @@ urlpatterns = [
     path("spot-checks/<int:pk>/", views.spot_check, name="spot_check"),
     path("standards/", views.standards, name="standards"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/family/<int:member_pk>/leave/", views.family_leave, name="family_leave"),
     path("<int:pk>/<slug:slug>/", views.action, name="action"),
 ]

@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.console.access import cadre_required
 from gonghui.console.pages import add_service_errors, paginate
@@ -29,6 +29,8 @@ from .forms import (
     AssistanceForm,
     CloseForm,
     FamilyFormSet,
+    FamilyLeaveForm,
+    FamilyMemberForm,
     FileCreateForm,
     FileFilterForm,
     NoteForm,
@@ -96,7 +98,8 @@ def detail(request, pk):
         "assistance_total": file.assistance.aggregate(total=Sum("amount"))["total"],
         "events": file.events.select_related("actor"), "archive": getattr(file, "archive", None),
         "standard": standard, "below_standard": standard is not None and file.income_per_head < standard.monthly_amount,
-        "actions": _actions(request.user, file),
+        "actions": _actions(request.user, file), "may_manage": services.may_manage(request.user, file),
+        "leave_form": FamilyLeaveForm(),
     })
 
 
@@ -111,6 +114,7 @@ ACTIONS = {
     "cancel": (gettext_lazy("Cancel the file"), CloseForm, FileStatus.CANCELLED),
     "annual-review": (gettext_lazy("Annual review"), ReviewForm, None),
     "plan": (gettext_lazy("Assistance plan"), PlanForm, None),
+    "family": (gettext_lazy("Add a family member"), FamilyMemberForm, None),
     "assistance": (gettext_lazy("Record assistance"), AssistanceForm, None),
 }
 
@@ -142,6 +146,8 @@ def _submit(request, file, slug, data):
     to_status = ACTIONS[slug][2]
     if to_status is not None:
         return services.file_transition(actor=request.user, file=file, to_status=to_status, request=request, **data)
+    if slug == "family":
+        return services.family_member_add(actor=request.user, file=file, member=data, request=request)
     handler = {"visit": services.visit_record, "annual-review": services.review_record,
                "plan": services.plan_set, "assistance": services.assistance_record}[slug]
     return handler(actor=request.user, file=file, request=request, **data)
@@ -245,3 +251,26 @@ def standards(request):
                 return redirect(reverse("hardship:standards"))
     return render(request, "hardship/standards.html", {
         "form": form if orgs.exists() else None, "standards": selectors.living_standard_list(user=request.user)})
+
+
+@cadre_required
+@require_POST
+def family_leave(request, pk, member_pk):
+    """A member left the household: marked on file with the reason, never deleted."""
+    file = selectors.file_get(user=request.user, pk=pk)
+    member = get_object_or_404(file.family.all(), pk=member_pk)
+    if not services.may_manage(request.user, file):
+        raise PermissionDenied
+    form = FamilyLeaveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(f"{form.fields[name].label}: {' '.join(errs)}"
+                                         for name, errs in form.errors.items()))
+        return redirect("hardship:detail", pk=file.pk)
+    try:
+        services.family_member_leave(actor=request.user, file=file, member=member, request=request,
+                                     **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The family member was marked as having left the household."))
+    return redirect("hardship:detail", pk=file.pk)

@@ -228,3 +228,46 @@ def test_only_active_members_can_have_a_file(district):
                             employment="unemployed")  # no worker record at all
     assert "householder" in exc.value.message_dict
     assert snapshot(*MODELS) == before
+
+
+def test_family_changes_keep_the_file_whole(files):
+    from .conftest import SPOUSE_ID
+
+    file = files.file1
+    member = services.family_member_add(actor=files.grassroots1, file=file, member={
+        "name": "李老汉", "relation": "parent", "birth_date": "1950-02-03", "health": "serious"})
+    assert member.birth_date == dt.date(1950, 2, 3) and member.id_hash == ""
+    before = snapshot(*MODELS)
+    with pytest.raises(ValidationError) as exc:
+        services.family_member_add(actor=files.grassroots1, file=file, member={
+            "name": "某", "relation": "parent", "resident_id": SPOUSE_ID[:-1] + "Y", "health": "healthy"})
+    assert "resident_id" in exc.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.family_member_add(actor=files.street2_user, file=file, member={
+            "name": "某", "relation": "parent", "birth_date": "1950-02-03", "health": "healthy"})
+    with pytest.raises(ValidationError) as exc:
+        services.family_member_leave(actor=files.grassroots1, file=file, member=member, reason=" ")
+    assert "reason" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:  # a member of another household
+        services.family_member_leave(actor=files.district, file=files.file2, member=member, reason="搬走")
+    assert "member" in exc.value.message_dict
+    assert snapshot(*MODELS) == before
+    services.family_member_leave(actor=files.grassroots1, file=file, member=member, reason="去世")
+    member.refresh_from_db()
+    assert member.left_on == TODAY and member.left_reason == "去世"  # kept on file, marked
+    with pytest.raises(ValidationError):
+        services.family_member_leave(actor=files.grassroots1, file=file, member=member, reason="again")
+
+
+def test_spot_check_refuses_an_empty_population(district):
+    before = snapshot(*MODELS)
+    with pytest.raises(ValidationError) as exc:
+        services.spot_check_draw(actor=district.street1_user, org=district.street1, year=TODAY.year)
+    assert "org" in exc.value.message_dict
+    assert snapshot(*MODELS) == before
+
+
+def test_spot_check_size_is_the_smallest_share_of_at_least_30_percent():
+    for n in range(1, 2000):
+        size = services.spot_check_size(n)
+        assert size <= n and size * 10 >= n * 3 and (size - 1) * 10 < n * 3, n

@@ -280,3 +280,30 @@ def test_list_page_queries_do_not_grow_with_rows(client, district):
     with CaptureQueriesContext(connection) as large:
         assert client.get(reverse("hardship:list")).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries) <= 12
+
+
+def test_family_member_pages(client, files):
+    from gonghui.hardship.models import FamilyMember
+
+    client.force_login(files.grassroots1)
+    url = reverse("hardship:action", args=[files.file1.pk, "family"])
+    before = snapshot(*MODELS)
+    response = client.post(url, {"name": "李老汉", "relation": "parent", "health": "serious",
+                                 "resident_id": "110105195002031230"})  # wrong check character
+    assert "resident_id" in response.context["form"].errors
+    assert snapshot(*MODELS) == before
+    assert client.post(url, {"name": "李老汉", "relation": "parent", "health": "serious",
+                             "birth_date": "1950-02-03"}).status_code == 302
+    member = FamilyMember.objects.get(name="李老汉")
+    leave = reverse("hardship:family_leave", args=[files.file1.pk, member.pk])
+    client.force_login(files.street2_user)
+    assert client.post(leave, {"reason": "搬走"}).status_code == 404
+    client.force_login(files.grassroots1)
+    assert client.post(leave, {"reason": ""}).status_code == 302
+    member.refresh_from_db()
+    assert member.left_on is None
+    assert client.post(leave, {"reason": "去世"}).status_code == 302
+    member.refresh_from_db()
+    assert member.left_reason == "去世"
+    html = client.get(reverse("hardship:detail", args=[files.file1.pk])).content.decode()
+    assert "李*汉" in html and "李老汉" not in html
