@@ -143,6 +143,10 @@ class HardshipFile(models.Model):
     secondary_causes = models.JSONField(_("secondary causes"), default=list, blank=True)
     income_per_head = models.DecimalField(_("monthly household income per head"), max_digits=10, decimal_places=2)
     employment = models.CharField(_("householder's employment"), max_length=12, choices=Employment.choices)
+    # As first recorded, never changed: with the reviews they show how far income and work have recovered.
+    initial_income_per_head = models.DecimalField(_("income per head when applying"), max_digits=10,
+                                                  decimal_places=2)
+    initial_employment = models.CharField(_("employment when applying"), max_length=12, choices=Employment.choices)
     evidence = models.TextField(_("evidence (file names and notes)"), blank=True)
     publicity_start = models.DateField(_("publicity start"), null=True, blank=True)
     publicity_ends_at = models.DateTimeField(_("publicity ends"), null=True, blank=True)

@@ -51,6 +51,8 @@ class FileOut(Schema):
     secondary_causes: list[str]
     income_per_head: Decimal
     employment: str
+    initial_income_per_head: Decimal
+    initial_employment: str
     publicity_start: dt.date | None
     publicity_ends_at: dt.datetime | None
     filed_on: dt.date | None

@@ -92,6 +92,7 @@ def _create(*, actor, householder: Worker, source: str, main_cause, secondary_ca
     _raise(errors)
     file = HardshipFile(householder=householder, org_id=householder.org_id, source=source, main_cause=main_cause,
                         secondary_causes=secondary, income_per_head=income, employment=employment,
+                        initial_income_per_head=income, initial_employment=employment,
                         evidence=evidence, created_by=actor if getattr(actor, "pk", None) else None)
     try:
         with transaction.atomic():

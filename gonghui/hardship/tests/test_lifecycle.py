@@ -50,7 +50,8 @@ def test_one_live_file_per_householder(district):
     # The database itself refuses, whoever writes.
     with pytest.raises(IntegrityError), transaction.atomic():
         HardshipFile.objects.create(householder=district.worker1, org=district.union_a, source="visit",
-                                    main_cause="illness", income_per_head=1, employment="employed")
+                                    main_cause="illness", income_per_head=1, employment="employed",
+                                    initial_income_per_head=1, initial_employment="employed")
 
 
 def test_full_life_cycle(district):

@@ -48,6 +48,8 @@ def test_overdue_review_list_and_review_clears_it(files):
     file1.refresh_from_db()
     assert file1.last_reviewed_on == TODAY and file1.income_per_head == Decimal("1500.50")
     assert file1.employment == "employed" and review.income_per_head == Decimal("1500.50")
+    # The first figures stay, so the recovery shows: 800 flexible work -> 1500.50 employed.
+    assert (file1.initial_income_per_head, file1.initial_employment) == (Decimal("800.00"), "flexible")
     assert not selectors.overdue_review_list(user=user).exists()
     # An older review entered late never moves the clock backwards.
     services.review_record(actor=files.grassroots1, file=file1, reviewed_on=TODAY - dt.timedelta(days=100),
