@@ -55,16 +55,20 @@ def test_one_live_file_per_householder(district):
 
 
 def test_full_life_cycle(district):
-    file = to_filed(district, apply(district), start=dt.date(2026, 11, 20))
+    file = to_filed(district, apply(district))
     assert file.status == FileStatus.FILED
     assert list(file.events.values_list("to_status", flat=True)) == [
         "applied", "checked", "visited", "reviewed", "publicity", "filed"]
-    assert timezone.localtime(file.publicity_ends_at).date() == dt.date(2026, 11, 26)  # Fri + 4 working days
-    assert file.filed_on == file.last_reviewed_on == dt.date(2026, 11, 26)
+    assert file.publicity_start == timezone.localdate()
+    assert file.publicity_ends_at == services.publicity_end(file.publicity_start)
+    # Filed the moment the publicity ended; the review clock starts that day.
+    assert file.filed_on == file.last_reviewed_on == timezone.localdate(file.publicity_ends_at)
     assert hardship_file_exists(district.worker1) and not hardship_file_exists(district.worker_b)
 
 
 def test_publicity_counts_working_days_only(district):
+    # Friday 20 November 2026 and four more working days (the weekend does not count).
+    assert timezone.localtime(services.publicity_end(dt.date(2026, 11, 20))).date() == dt.date(2026, 11, 26)
     assert timezone.localtime(services.publicity_end(dt.date(2026, 11, 21))).date() == dt.date(2026, 11, 27)
     # Over the 2026 National Day holiday the five working days stretch to 12 October.
     assert timezone.localtime(services.publicity_end(dt.date(2026, 9, 30))).date() > dt.date(2026, 10, 7)
