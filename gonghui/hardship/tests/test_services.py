@@ -273,3 +273,14 @@ def test_spot_check_size_is_the_smallest_share_of_at_least_30_percent():
     for n in range(1, 2000):
         size = services.spot_check_size(n)
         assert size <= n and size * 10 >= n * 3 and (size - 1) * 10 < n * 3, n
+
+
+def test_cadre_scoping_matches_the_shared_restrict(files):
+    """scoped_files writes the org scope differently for the index; it must select exactly what restrict does."""
+    from gonghui.core.scoping import MANAGE, VIEW, restrict
+
+    many_filed(files, 3, files.joint1)
+    for user in (files.district, files.street1_user, files.street2_user, files.grassroots1):
+        for action in (VIEW, MANAGE):
+            expected = set(restrict(HardshipFile.objects.all(), user, action).exclude(householder__user=user))
+            assert set(selectors.scoped_files(user, action)) == expected, (user, action)
