@@ -83,10 +83,10 @@ def _create(*, actor, householder: Worker, source: str, main_cause, secondary_ca
     income = checks.money(income_per_head, "income_per_head", errors)
     checks.choice(employment, Employment, "employment", errors)
     evidence = checks.text(evidence, "evidence", errors, max_length=4000)
-    if not isinstance(family, list | tuple):
+    if not isinstance(family, list | tuple) or not all(isinstance(row, dict) for row in family):
         errors["family"] = _("The family members must be a list.")
         family = []
-    members = [checks.family_member(i, row or {}, errors) for i, row in enumerate(family)]
+    members = [checks.family_member(i, row, errors) for i, row in enumerate(family)]
     if not errors and HardshipFile.objects.filter(LIVE_Q, householder=householder).exists():
         errors["householder"] = _("This worker is already the householder of a live hardship file.")
     _raise(errors)
@@ -117,7 +117,7 @@ def file_apply(*, user, main_cause: str, income_per_head, employment: str, secon
         raise ValidationError({"householder": _("Please register as a union member before applying.")})
     return _create(actor=user, householder=householder, source=Source.ONLINE, main_cause=main_cause,
                    secondary_causes=secondary_causes, income_per_head=income_per_head, employment=employment,
-                   family=list(family), evidence=evidence, request=request)
+                   family=family, evidence=evidence, request=request)
 
 
 @transaction.atomic
@@ -129,7 +129,7 @@ def file_create(*, actor, householder: Worker, main_cause: str, income_per_head,
         raise PermissionDenied
     return _create(actor=actor, householder=householder, source=Source.VISIT, main_cause=main_cause,
                    secondary_causes=secondary_causes, income_per_head=income_per_head, employment=employment,
-                   family=list(family), evidence=evidence, request=request)
+                   family=family, evidence=evidence, request=request)
 
 
 # --- the life cycle -----------------------------------------------------------------------------

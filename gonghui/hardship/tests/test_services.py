@@ -184,6 +184,8 @@ BAD_APPLICATIONS = [
     ({"main_cause": "laziness"}, "main_cause"),
     ({"secondary_causes": ["illness", "bad_luck"]}, "secondary_causes"),
     ({"employment": ""}, "employment"),
+    ({"family": "赵小红"}, "family"),
+    ({"family": [["赵小红", "spouse"]]}, "family"),
 ]
 
 
