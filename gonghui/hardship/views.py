@@ -80,6 +80,8 @@ def file_list(request):
     qs = selectors.file_list(user=request.user, **form.filters())
     return render(request, "hardship/list.html", {
         "form": form, "page_obj": paginate(request, qs, PER_PAGE),
+        "overdue_count": selectors.overdue_review_list(user=request.user).count(),
+        "never_assisted_count": selectors.never_assisted_list(user=request.user).count(),
         "may_manage": bool(request.user.scope_paths(MANAGE)),
     })
 
@@ -99,6 +101,8 @@ def detail(request, pk):
         "events": file.events.select_related("actor"), "archive": getattr(file, "archive", None),
         "standard": standard, "below_standard": standard is not None and file.income_per_head < standard.monthly_amount,
         "actions": _actions(request.user, file), "may_manage": services.may_manage(request.user, file),
+        "review_overdue": file.status == FileStatus.FILED and file.last_reviewed_on is not None
+        and file.last_reviewed_on < selectors.review_cutoff(),
         "leave_form": FamilyLeaveForm(),
     })
 

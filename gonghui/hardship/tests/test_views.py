@@ -261,8 +261,11 @@ def test_list_filters(client, files):
     HardshipFile.objects.filter(pk=files.file1.pk).update(last_reviewed_on=TODAY - dt.timedelta(days=400))
     client.force_login(files.district)
     url = reverse("hardship:list")
-    page = client.get(url, {"list": "overdue"}).context["page_obj"]
-    assert [f.pk for f in page] == [files.file1.pk]
+    response = client.get(url, {"list": "overdue"})
+    assert [f.pk for f in response.context["page_obj"]] == [files.file1.pk]
+    assert (response.context["overdue_count"], response.context["never_assisted_count"]) == (1, 2)
+    assert 'id="review-overdue"' in client.get(reverse("hardship:detail", args=[files.file1.pk])).content.decode()
+    assert 'id="review-overdue"' not in client.get(reverse("hardship:detail", args=[files.file2.pk])).content.decode()
     page = client.get(url, {"cause": "low_income"}).context["page_obj"]
     assert [f.pk for f in page] == [files.file2.pk]
     page = client.get(url, {"list": "never_assisted", "status": "filed"}).context["page_obj"]
