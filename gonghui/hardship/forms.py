@@ -55,6 +55,12 @@ class HouseholdForm(forms.Form):
                                help_text=_("Names of the supporting documents (diagnosis, income proof) and notes."))
 
 
+class FileEditForm(forms.Form):
+    main_cause = HouseholdForm.base_fields["main_cause"]
+    secondary_causes = HouseholdForm.base_fields["secondary_causes"]
+    evidence = HouseholdForm.base_fields["evidence"]
+
+
 class FileCreateForm(HouseholdForm):
     householder_resident_id = forms.CharField(
         label=_("Householder's resident ID"), max_length=18,

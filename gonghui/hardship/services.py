@@ -132,6 +132,28 @@ def file_create(*, actor, householder: Worker, main_cause: str, income_per_head,
                    family=family, evidence=evidence, request=request)
 
 
+@transaction.atomic
+def file_update(*, actor, file: HardshipFile, main_cause: str, secondary_causes=(), evidence: str = "",
+                request=None) -> HardshipFile:
+    """Correct the causes or add evidence. Income and work change only through an annual review, so that
+    every figure on file has a dated record behind it."""
+    file = _locked(file)
+    _require(actor, file)
+    errors: dict = {}
+    if not file.is_live:
+        errors["file"] = _("This file is closed.")
+    secondary = checks.causes(main_cause, secondary_causes, errors)
+    evidence = checks.text(evidence, "evidence", errors, max_length=4000)
+    _raise(errors)
+    changed = sorted(name for name, value in (("main_cause", main_cause), ("secondary_causes", secondary),
+                                              ("evidence", evidence)) if getattr(file, name) != value)
+    file.main_cause, file.secondary_causes, file.evidence = main_cause, secondary, evidence
+    file.save(update_fields=["main_cause", "secondary_causes", "evidence", "updated_at"])
+    audit_record(actor=actor, action="hardship.file_update", target=file, request=request,
+                 detail={"fields": changed})
+    return file
+
+
 # --- the life cycle -----------------------------------------------------------------------------
 
 def publicity_end(start: dt.date) -> dt.datetime:

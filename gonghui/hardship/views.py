@@ -32,6 +32,7 @@ from .forms import (
     FamilyLeaveForm,
     FamilyMemberForm,
     FileCreateForm,
+    FileEditForm,
     FileFilterForm,
     NoteForm,
     PlanForm,
@@ -119,6 +120,7 @@ ACTIONS = {
     "annual-review": (gettext_lazy("Annual review"), ReviewForm, None),
     "plan": (gettext_lazy("Assistance plan"), PlanForm, None),
     "family": (gettext_lazy("Add a family member"), FamilyMemberForm, None),
+    "edit": (gettext_lazy("Causes and evidence"), FileEditForm, None),
     "assistance": (gettext_lazy("Record assistance"), AssistanceForm, None),
 }
 
@@ -152,7 +154,7 @@ def _submit(request, file, slug, data):
         return services.file_transition(actor=request.user, file=file, to_status=to_status, request=request, **data)
     if slug == "family":
         return services.family_member_add(actor=request.user, file=file, member=data, request=request)
-    handler = {"visit": services.visit_record, "annual-review": services.review_record,
+    handler = {"visit": services.visit_record, "edit": services.file_update, "annual-review": services.review_record,
                "plan": services.plan_set, "assistance": services.assistance_record}[slug]
     return handler(actor=request.user, file=file, request=request, **data)
 
@@ -169,6 +171,9 @@ def action(request, pk, slug):
         raise PermissionDenied
     title, form_class, _to = ACTIONS[slug]
     kwargs = {"orgs": _giver_orgs(request.user)} if form_class is AssistanceForm else {}
+    if form_class is FileEditForm:
+        kwargs["initial"] = {"main_cause": file.main_cause, "secondary_causes": file.secondary_causes,
+                             "evidence": file.evidence}
     form = form_class(request.POST if request.method == "POST" else None, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:

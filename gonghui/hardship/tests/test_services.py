@@ -286,3 +286,20 @@ def test_cadre_scoping_matches_the_shared_restrict(files):
         for action in (VIEW, MANAGE):
             expected = set(restrict(HardshipFile.objects.all(), user, action).exclude(householder__user=user))
             assert set(selectors.scoped_files(user, action)) == expected, (user, action)
+
+
+def test_file_update_corrects_causes_and_evidence_only(files):
+    file = services.file_update(actor=files.grassroots1, file=files.file1, main_cause="disability",
+                                secondary_causes=["illness", "disability"], evidence="残疾证.jpg")
+    assert (file.main_cause, file.secondary_causes, file.evidence) == ("disability", ["illness"], "残疾证.jpg")
+    audit = AuditEvent.objects.filter(action="hardship.file_update").get()
+    assert audit.detail["fields"] == ["evidence", "main_cause", "secondary_causes"]
+    before = snapshot(*MODELS)
+    with pytest.raises(ValidationError) as exc:
+        services.file_update(actor=files.grassroots1, file=files.file1, main_cause="laziness")
+    assert "main_cause" in exc.value.message_dict
+    with pytest.raises(TypeError):  # income is not editable here: only a dated review changes it
+        services.file_update(actor=files.grassroots1, file=files.file1, main_cause="illness", income_per_head="1")
+    with pytest.raises(PermissionDenied):
+        services.file_update(actor=files.street2_user, file=files.file1, main_cause="illness")
+    assert snapshot(*MODELS) == before

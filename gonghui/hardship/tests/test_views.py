@@ -310,3 +310,16 @@ def test_family_member_pages(client, files):
     assert member.left_reason == "去世"
     html = client.get(reverse("hardship:detail", args=[files.file1.pk])).content.decode()
     assert "李*汉" in html and "李老汉" not in html
+
+
+def test_edit_page(client, files):
+    client.force_login(files.grassroots1)
+    url = reverse("hardship:action", args=[files.file1.pk, "edit"])
+    assert client.get(url).context["form"].initial["main_cause"] == "illness"
+    before = snapshot(*MODELS)
+    response = client.post(url, {"main_cause": "nonsense", "evidence": "x"})
+    assert "main_cause" in response.context["form"].errors
+    assert snapshot(*MODELS) == before
+    assert client.post(url, {"main_cause": "accident", "evidence": "事故认定书.pdf"}).status_code == 302
+    files.file1.refresh_from_db()
+    assert files.file1.main_cause == "accident" and files.file1.evidence == "事故认定书.pdf"
