@@ -18,6 +18,7 @@ urlpatterns = [
     path("console/imports/", include("gonghui.imports.urls")),
     path("console/", include("gonghui.console.urls")),
     path("aid/", include("gonghui.campaigns.portal_urls")),
+    path("hardship/", include("gonghui.hardship.portal_urls")),
     path("", include("gonghui.portal.urls")),
 ]
 

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from gonghui.core.scoping import APPROVE, MANAGE, VIEW, gate, restrict
+from gonghui.hardship import selectors as hardship_registry
 from gonghui.members.models import Membership, MembershipStatus, Worker
 from gonghui.members.selectors import my_active_membership
 
@@ -17,12 +18,15 @@ def lineage(path: str) -> list[str]:
     return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
 
 
-def hardship_file_exists(worker: Worker, *, declared: bool) -> bool:
-    """Whether the worker has a hardship file (困难职工档案).
+def hardship_file_on_record(worker: Worker) -> bool:
+    """A filed hardship file (困难职工档案) in Gonghui's own registry (gonghui.hardship)."""
+    return hardship_registry.hardship_file_exists(worker)
 
-    The hardship-file registry is being built in its own app; until it is wired in here, the answer
-    is what the worker declared, which the reviewing cadre confirms when approving."""
-    return bool(declared)
+
+def hardship_file_exists(worker: Worker, *, declared: bool) -> bool:
+    """Whether the worker may apply in a category for families with a hardship file: one on record here, or
+    one the worker declares (kept by another system, say), which the reviewing cadre then confirms."""
+    return bool(declared) or hardship_file_on_record(worker)
 
 
 def campaigns_covering(user):

@@ -36,7 +36,7 @@ from .models import (
     Status,
 )
 from .retry import retry_on_lock
-from .selectors import active_membership_in, approved_total, hardship_file_exists
+from .selectors import active_membership_in, approved_total, hardship_file_exists, hardship_file_on_record
 
 MAX_MONEY = Decimal("9999999999.99")
 CENT = Decimal("0.01")
@@ -267,7 +267,8 @@ def application_approve(*, actor, application: Application, hardship_confirmed: 
         raise PermissionDenied
     application.check_move(Status.APPROVED)
     if application.category.requires_hardship_file:
-        if not hardship_confirmed:
+        # A file filed in Gonghui's registry speaks for itself; a declared one needs the cadre's word.
+        if not hardship_confirmed and not hardship_file_on_record(application.worker):
             raise ValidationError({"hardship_confirmed": _("Please confirm the family's hardship file.")})
         application.hardship_confirmed = True
     _approve(actor=actor, campaign=campaign, application=application)

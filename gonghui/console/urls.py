@@ -26,6 +26,7 @@ urlpatterns = [
     path("coverage/", include("gonghui.coverage.urls")),
     path("cockpit/", include("gonghui.cockpit.urls")),
     path("campaigns/", include("gonghui.campaigns.urls")),
+    path("hardship/", include("gonghui.hardship.urls")),
     path("audit/", include("gonghui.audit.urls")),
     path("security/", include("gonghui.accounts.security_urls")),
 ]

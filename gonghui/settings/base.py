@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "gonghui.coverage",
     "gonghui.cockpit",
     "gonghui.campaigns",
+    "gonghui.hardship",
     "gonghui.portal",
     "gonghui.console",
     "gonghui.demo",

@@ -194,3 +194,16 @@ def test_budget_is_never_exceeded(aid):
     assert "budget" in exc.value.message_dict
     assert snapshot(*MODELS) == before
     assert approved_total(small) == Decimal("2000")
+
+
+def test_a_file_filed_in_the_hardship_registry_needs_no_declaration_nor_confirmation(aid):
+    # worker1's household walks through the hardship registry's life cycle to "filed" (gonghui.hardship).
+    from gonghui.hardship.tests.conftest import apply as hardship_apply
+    from gonghui.hardship.tests.conftest import to_filed
+
+    to_filed(aid, hardship_apply(aid))
+    application = apply(aid.worker1_user, aid.campaign, aid.uni, school_level="university", child_age=19)
+    assert not application.declared_hardship_file
+    application_approve(actor=aid.grassroots1, application=application)
+    application.refresh_from_db()
+    assert application.hardship_confirmed and application.grant_amount == Decimal("2000")

@@ -1,0 +1,105 @@
+"""Reads of the hardship files, always scoped to the acting user (the file's union, or the householder)."""
+
+import datetime as dt
+from functools import reduce
+from operator import or_
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from gonghui.core.scoping import VIEW, gate, minimal_paths, restrict
+from gonghui.orgs.models import Org
+
+from .models import Assistance, FileStatus, HardshipFile, LivingStandard, SpotCheck
+
+REVIEW_INTERVAL_DAYS = 365
+
+
+def review_cutoff(today: dt.date | None = None) -> dt.date:
+    """Files last reviewed (or filed) before this day are overdue for their annual review."""
+    return (today or timezone.localdate()) - dt.timedelta(days=REVIEW_INTERVAL_DAYS)
+
+
+def _orgs_under(paths):
+    return Org.objects.filter(reduce(or_, (Q(path__startswith=p) for p in minimal_paths(paths)))).values("pk")
+
+
+def scoped_files(user, action: str = VIEW):
+    """The files `user` may `action` on: a cadre's org subtrees, anyone else their own household's files.
+
+    For a cadre this is the same set `restrict` gives (SCOPE_ORG_FIELDS is just "org"), written as
+    `org_id IN (orgs under these paths)` and without restrict's "or my own household": so both SQLite and
+    PostgreSQL look files up per union in the (org, status, last_reviewed_on) index instead of scanning it.
+    A cadre sees their own household's file in the portal.
+    """
+    paths = user.scope_paths(action) if user is not None and user.is_authenticated and user.is_active else []
+    if paths:
+        return HardshipFile.objects.filter(org_id__in=_orgs_under(paths))
+    return restrict(HardshipFile.objects.all(), user, action)
+
+
+def file_list(*, user, status: str = "", cause: str = "", org=None, overdue: bool = False,
+              never_assisted: bool = False, today: dt.date | None = None, action: str = VIEW):
+    qs = scoped_files(user, action).select_related("householder", "org")
+    if org is not None:
+        qs = qs.filter(org_id__in=_orgs_under([org.path]))
+    if status:
+        qs = qs.filter(status=status)
+    if cause:
+        qs = qs.filter(main_cause=cause)
+    if overdue:
+        # One range scan of the (org, status, last_reviewed_on) index per union in scope.
+        qs = qs.filter(status=FileStatus.FILED, last_reviewed_on__lt=review_cutoff(today))
+    if never_assisted:
+        qs = qs.filter(status=FileStatus.FILED).filter(~Exists(Assistance.objects.filter(file=OuterRef("pk"))))
+    return qs.order_by("-pk")
+
+
+def overdue_review_list(*, user, org=None, today: dt.date | None = None):
+    """Filed files whose last review (or the filing) is more than a year old, oldest first."""
+    return file_list(user=user, org=org, overdue=True, today=today).order_by("last_reviewed_on", "pk")
+
+
+def never_assisted_list(*, user, org=None):
+    """Filed files that have never received any assistance."""
+    return file_list(user=user, org=org, never_assisted=True)
+
+
+def file_get(*, user, pk, action: str = VIEW) -> HardshipFile:
+    """One file the user may `action` on; Http404 for missing and out-of-scope alike."""
+    return gate(HardshipFile.objects.select_related("householder", "org", "org__parent"), user, action, pk=pk)
+
+
+def my_files(user):
+    """The files where the signed-in worker is the householder, the live one first."""
+    if not user.is_authenticated:
+        return HardshipFile.objects.none()
+    return HardshipFile.objects.filter(householder__user=user).select_related("org").order_by("-pk")
+
+
+def hardship_file_exists(worker) -> bool:
+    """Public: whether `worker` is the householder of a live, filed hardship file (used by aid campaigns)."""
+    if worker is None or getattr(worker, "pk", None) is None:
+        return False
+    return HardshipFile.objects.filter(householder_id=worker.pk, status=FileStatus.FILED).exists()
+
+
+def living_standard_for(org, on: dt.date | None = None) -> LivingStandard | None:
+    """The minimum living standard in force for `org` on the day: its own, or the nearest ancestor's."""
+    if org is None:
+        return None
+    return (LivingStandard.objects.filter(org_id__in=org.ancestor_ids(), effective_from__lte=on or timezone.localdate())
+            .order_by("-org__depth", "-effective_from").first())
+
+
+def living_standard_list(*, user):
+    return restrict(LivingStandard.objects.all(), user, VIEW).select_related("org").order_by("org__path",
+                                                                                            "-effective_from")
+
+
+def spot_check_list(*, user):
+    return restrict(SpotCheck.objects.all(), user, VIEW).select_related("org", "drawn_by")
+
+
+def spot_check_get(*, user, pk) -> SpotCheck:
+    return gate(SpotCheck.objects.select_related("org", "drawn_by"), user, VIEW, pk=pk)
