@@ -1,6 +1,7 @@
 """Every app's API router, mounted on the one API object under /api/v1/."""
 
 from gonghui.accounts.api import router as auth_router
+from gonghui.appeals.api import router as appeals_router
 from gonghui.cockpit.api import router as cockpit_router
 from gonghui.core.api import api
 from gonghui.enterprises.api import router as enterprises_router
@@ -20,3 +21,4 @@ api.add_router("/members", members_router)
 api.add_router("/membership-applications", applications_router)
 api.add_router("/imports/", imports_router)
 api.add_router("/cockpit", cockpit_router)
+api.add_router("/appeals", appeals_router)

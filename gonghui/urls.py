@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/", include("gonghui.accounts.urls")),
     path("console/imports/", include("gonghui.imports.urls")),
     path("console/", include("gonghui.console.urls")),
+    path("requests/", include("gonghui.appeals.portal_urls")),
+    path("messages/", include("gonghui.notifications.urls")),
     path("", include("gonghui.portal.urls")),
 ]
 

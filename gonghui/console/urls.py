@@ -25,6 +25,7 @@ urlpatterns = [
     path("outreach/", include("gonghui.outreach.urls")),
     path("coverage/", include("gonghui.coverage.urls")),
     path("cockpit/", include("gonghui.cockpit.urls")),
+    path("appeals/", include("gonghui.appeals.urls")),
     path("audit/", include("gonghui.audit.urls")),
     path("security/", include("gonghui.accounts.security_urls")),
 ]

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "gonghui.outreach",
     "gonghui.coverage",
     "gonghui.cockpit",
+    "gonghui.notifications",
+    "gonghui.appeals",
     "gonghui.portal",
     "gonghui.console",
     "gonghui.demo",
@@ -178,6 +180,11 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 
 SMS_BACKEND = env_str("SMS_BACKEND", "gonghui.accounts.sms.ConsoleSmsBackend")
+# Where notifications go (gonghui.notifications.backends); the SMS one uses SMS_BACKEND above.
+NOTIFIER_BACKENDS = ["gonghui.notifications.backends.InboxBackend", "gonghui.notifications.backends.SmsBackend"]
+CELERY_BEAT_SCHEDULE = {
+    "appeals-escalate": {"task": "appeals.escalate", "schedule": 300.0},
+}
 OTP_TTL_SECONDS = 300
 OTP_RESEND_SECONDS = 60
 CARD_TOKEN_MAX_AGE = 24 * 3600
