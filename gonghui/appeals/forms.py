@@ -99,3 +99,20 @@ class RateForm(forms.Form):
 class ReopenForm(forms.Form):
     note = forms.CharField(label=_("What is still unresolved?"), max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReportForm(forms.Form):
+    org = forms.ModelChoiceField(label=_("Organisation"), queryset=None, empty_label=None)
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+        self.fields["org"].label_from_instance = lambda o: o.name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end date must not be before the start date."))
+        return data

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("queue/<str:name>/", views.queue, name="queue_named"),
     path("hotline/", views.hotline, name="hotline"),
+    path("report/", views.report, name="report"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/", views.act, name="act"),
     path("<int:pk>/transfer/", views.transfer, name="transfer"),

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,16 +10,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.console.access import cadre_required
 from gonghui.console.pages import add_service_errors, paginate, render_list
-from gonghui.core.scoping import MANAGE, VIEW, restrict
+from gonghui.core.scoping import EXPORT, MANAGE, VIEW, restrict
 from gonghui.orgs.models import Org, OrgStatus
 
-from . import selectors, services, supervision
+from . import reports, selectors, services, supervision
 from .forms import (
     ActForm,
     HotlineForm,
     LookupForm,
     MergeForm,
     QueueFilterForm,
+    ReportForm,
     ReturnVisitForm,
     SuperviseForm,
     TransferForm,
@@ -28,6 +29,7 @@ from .models import Action, Channel, ReturnVisit
 from .selectors import Queue
 
 PER_PAGE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QUEUE_LABELS = {
     Queue.MINE: gettext_lazy("Mine"), Queue.UNION: gettext_lazy("My union"),
     Queue.SUBTREE: gettext_lazy("All in my area"), Queue.AT_RISK: gettext_lazy("At risk"),
@@ -207,3 +209,27 @@ def hotline(request):
             return redirect("appeals:hotline")
     return render(request, "appeals/hotline.html", {"lookup": lookup, "form": form, "workers": workers,
                                                     "earlier": earlier}, status=400 if form.errors else 200)
+
+
+@cadre_required
+def report(request):
+    """Figures for a subtree and a period; `?format=xlsx` downloads them."""
+    orgs = restrict(Org.objects.all(), request.user, VIEW).order_by("path")
+    today = selectors.clock.now().astimezone(reports.SH).date()
+    form = ReportForm(request.GET or None, orgs=orgs, initial={
+        "org": orgs.first(), "start": today.replace(day=1), "end": today})
+    result = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        result = reports.appeal_report(user=request.user, org_id=data["org"].pk, start=data["start"],
+                                       end=data["end"])
+        if request.GET.get("format") == "xlsx":
+            if not request.user.scope_paths(EXPORT):
+                raise PermissionDenied
+            body = reports.report_xlsx(user=request.user, report=result, request=request)
+            response = HttpResponse(body, content_type=XLSX)
+            response["Content-Disposition"] = f'attachment; filename="requests-{data["start"]:%Y%m%d}.xlsx"'
+            return response
+    return render(request, "appeals/report.html", {
+        "form": form, "report": result, "rows": reports.report_rows(result) if result else []},
+        status=400 if form.errors else 200)

@@ -69,6 +69,8 @@ def test_do_not_share_is_invisible_to_the_workplace_union(district, at):
 
 
 def test_an_anonymous_reporters_mobile_and_name_never_reach_the_console(district, at):
+    district.worker1_user.username = "13800001111"  # workers who register by SMS are named by their mobile
+    district.worker1_user.save()
     appeal = file_for(district, anonymous=True)
     district_client = as_user(district.district)
     for url in console_pages(appeal):
