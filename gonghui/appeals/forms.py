@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.validators import check_mobile
 
-from .models import Action, AppealType, Category, Difficulty, Rating, Status
+from .models import Action, AppealType, Category, Difficulty, Rating, Referral, Status
 
 EMPTY = [("", _("All"))]
 
@@ -116,3 +116,20 @@ class ReportForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end date must not be before the start date."))
         return data
+
+
+class WageClaimForm(forms.Form):
+    employer_credit_code = forms.CharField(label=_("Employer's unified social credit code"), max_length=18,
+                                           required=False)
+    employer_name = forms.CharField(label=_("Employer's name"), max_length=200, required=False)
+    project_site = forms.CharField(label=_("Project or site"), max_length=200, required=False)
+    workers_count = forms.IntegerField(label=_("Number of workers"), min_value=1, max_value=100000, initial=1)
+    amount = forms.DecimalField(label=_("Amount owed (yuan)"), min_value=0, max_digits=14, decimal_places=2)
+    months_owed = forms.IntegerField(label=_("Months owed"), min_value=1, max_value=120, initial=1)
+    referral = forms.ChoiceField(label=_("Referred to"), choices=Referral.choices, required=False)
+    amount_recovered = forms.DecimalField(label=_("Amount recovered (yuan)"), min_value=0, max_digits=14,
+                                          decimal_places=2, initial=0)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Attach a picture or PDF"))

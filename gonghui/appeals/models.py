@@ -7,6 +7,8 @@ An anonymous reporter's mobile is stored encrypted (plus a blind index for the h
 and is never shown to cadres, not even masked.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -84,6 +86,8 @@ class Action(models.TextChoices):
     MERGE = "merge", _("Merged into another request")
     SUPERVISE = "supervise", _("Supervision order")
     RETURN_VISIT = "return_visit", _("Return visit")
+    WAGE_CLAIM = "wage_claim", _("Wage claim recorded")
+    ATTACHMENT = "attachment", _("Attachment added")
 
 
 # action -> (statuses it may start from, status it leads to; None keeps the status).
@@ -304,3 +308,70 @@ class ReturnVisit(models.Model):
 
     def __str__(self):
         return f"{self.appeal_id} @ {self.created_at:%Y-%m-%d}"
+
+
+class Referral(models.TextChoices):
+    NONE = "", _("Not referred")
+    LABOUR_INSPECTION = "labour_inspection", _("Labour inspection")
+    ARBITRATION = "arbitration", _("Labour dispute arbitration")
+    COURT = "court", _("Court")
+
+
+class WageClaim(models.Model):
+    """A wage-arrears request's facts (欠薪): employer, site, workers, amount and months owed, referral, recovery."""
+
+    appeal = models.OneToOneField(Appeal, verbose_name=_("request"), related_name="wage_claim",
+                                  on_delete=models.CASCADE)
+    employer = models.ForeignKey("enterprises.Enterprise", verbose_name=_("employer"), null=True, blank=True,
+                                 related_name="+", on_delete=models.SET_NULL)
+    employer_credit_code = models.CharField(_("employer's credit code"), max_length=18, blank=True)
+    employer_name = models.CharField(_("employer's name"), max_length=200, blank=True)
+    project_site = models.CharField(_("project or site"), max_length=200, blank=True)
+    workers_count = models.PositiveIntegerField(_("number of workers"), default=1)
+    amount = models.DecimalField(_("amount owed (yuan)"), max_digits=14, decimal_places=2)
+    months_owed = models.PositiveSmallIntegerField(_("months owed"), default=1)
+    referral = models.CharField(_("referred to"), max_length=20, choices=Referral.choices, blank=True)
+    amount_recovered = models.DecimalField(_("amount recovered (yuan)"), max_digits=14, decimal_places=2,
+                                           default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                   related_name="+", on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("wage claim")
+        verbose_name_plural = _("wage claims")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0) & Q(amount_recovered__gte=0)
+                                   & Q(amount_recovered__lte=models.F("amount")), name="wage_claim_amounts_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.appeal_id}: {self.amount}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # A random name: the uploader's file name is kept only as data, never as a path.
+    return f"appeals/{instance.appeal_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file for a request, stored under MEDIA_ROOT (outside the web root) and served only through a
+    permission-checked view. Its type is decided from the content, not the name."""
+
+    appeal = models.ForeignKey(Appeal, verbose_name=_("request"), related_name="attachments",
+                               on_delete=models.CASCADE)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("file type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
+                                    blank=True, related_name="+", on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name

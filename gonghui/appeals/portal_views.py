@@ -9,8 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.console.pages import add_service_errors, paginate
 
-from . import selectors, services
-from .forms import RateForm, ReopenForm, RequestForm
+from . import attachments, selectors, services
+from .forms import AttachmentForm, RateForm, ReopenForm, RequestForm
 from .models import Channel, Rating, Status
 
 
@@ -37,9 +37,10 @@ def new(request):
     return render(request, "appeals/portal_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _page(request, appeal, rate_form=None, reopen_form=None, status=200):
+def _page(request, appeal, rate_form=None, reopen_form=None, upload_form=None, status=200):
     return render(request, "appeals/portal_detail.html", {
         "appeal": appeal, "events": selectors.timeline(appeal), "Status": Status,
+        "files": appeal.attachments.all(), "upload_form": upload_form or AttachmentForm(),
         "rate_form": rate_form or RateForm(), "reopen_form": reopen_form or ReopenForm(),
         "may_reopen": appeal.status == Status.RATED and appeal.rating == Rating.DISSATISFIED}, status=status)
 
@@ -79,3 +80,20 @@ def reopen(request, pk):
             messages.success(request, _("Your request was reopened."))
             return redirect("appeals_portal:detail", pk=appeal.pk)
     return _page(request, appeal, reopen_form=form, status=400)
+
+
+@login_required
+@require_POST
+def upload(request, pk):
+    appeal = selectors.my_appeal_get(user=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachments.attachment_add(actor=request.user, appeal=appeal, upload=form.cleaned_data["file"],
+                                       request=request)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    if form.errors:
+        return _page(request, appeal, upload_form=form, status=400)
+    messages.success(request, _("The file was attached."))
+    return redirect("appeals_portal:detail", pk=appeal.pk)

@@ -13,5 +13,8 @@ urlpatterns = [
     path("<int:pk>/transfer/", views.transfer, name="transfer"),
     path("<int:pk>/merge/", views.merge, name="merge"),
     path("<int:pk>/supervise/", views.supervise, name="supervise"),
+    path("<int:pk>/wage-claim/", views.wage_claim, name="wage_claim"),
+    path("<int:pk>/files/", views.upload, name="upload"),
+    path("<int:pk>/files/<int:file_pk>/", views.download, name="download"),
     path("<int:pk>/return-visits/<int:visit_pk>/", views.return_visit, name="return_visit"),
 ]

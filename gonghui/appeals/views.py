@@ -1,8 +1,9 @@
 """Console pages for workers' requests: queues, the request page with its actions, and the hotline screen."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,9 +14,10 @@ from gonghui.console.pages import add_service_errors, paginate, render_list
 from gonghui.core.scoping import EXPORT, MANAGE, VIEW, restrict
 from gonghui.orgs.models import Org, OrgStatus
 
-from . import reports, selectors, services, supervision
+from . import attachments, claims, reports, selectors, services, supervision
 from .forms import (
     ActForm,
+    AttachmentForm,
     HotlineForm,
     LookupForm,
     MergeForm,
@@ -24,8 +26,9 @@ from .forms import (
     ReturnVisitForm,
     SuperviseForm,
     TransferForm,
+    WageClaimForm,
 )
-from .models import Action, Channel, ReturnVisit
+from .models import Action, Category, Channel, ReturnVisit
 from .selectors import Queue
 
 PER_PAGE = 25
@@ -74,7 +77,7 @@ def detail(request, pk):
         "appeal": appeal, "states": selectors.states(appeal), "events": selectors.timeline(appeal),
         "orders": selectors.supervision_orders(appeal), "visits": appeal.return_visits.all(),
         "may_handle": may_handle, "may_supervise": supervision.may_supervise(request.user, appeal),
-        "act_form": ActForm(), "visit_form": ReturnVisitForm(), "Action": Action})
+        "act_form": ActForm(), "visit_form": ReturnVisitForm(), "Action": Action, **_extras(appeal)})
 
 
 @cadre_required
@@ -94,7 +97,12 @@ def act(request, pk):
         "appeal": appeal, "states": selectors.states(appeal), "events": selectors.timeline(appeal),
         "orders": selectors.supervision_orders(appeal), "visits": appeal.return_visits.all(),
         "may_handle": True, "may_supervise": supervision.may_supervise(request.user, appeal),
-        "act_form": form, "visit_form": ReturnVisitForm(), "Action": Action}, status=400)
+        "act_form": form, "visit_form": ReturnVisitForm(), "Action": Action, **_extras(appeal)}, status=400)
+
+
+def _extras(appeal):
+    return {"claim": getattr(appeal, "wage_claim", None), "files": appeal.attachments.all(),
+            "upload_form": AttachmentForm(), "is_wage": appeal.category == Category.WAGE_ARREARS}
 
 
 def _form_page(request, appeal, form, title, status=200):
@@ -233,3 +241,56 @@ def report(request):
     return render(request, "appeals/report.html", {
         "form": form, "report": result, "rows": reports.report_rows(result) if result else []},
         status=400 if form.errors else 200)
+
+
+@cadre_required
+@require_http_methods(["GET", "POST"])
+def wage_claim(request, pk):
+    appeal = _managed(request, pk)
+    claim = getattr(appeal, "wage_claim", None)
+    initial = {f: getattr(claim, f) for f in claims.FIELDS} if claim else {}
+    form = WageClaimForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items()}
+        data["referral"] = data["referral"] or ""
+        try:
+            claims.wage_claim_save(actor=request.user, appeal=appeal, request=request, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The wage claim was saved."))
+            return redirect("appeals:detail", pk=appeal.pk)
+    return _form_page(request, appeal, form, _("Wage claim"), 400 if form.errors else 200)
+
+
+@cadre_required
+@require_POST
+def upload(request, pk):
+    appeal = _managed(request, pk)
+    _upload(request, appeal)
+    return redirect("appeals:detail", pk=appeal.pk)
+
+
+def _upload(request, appeal):
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachments.attachment_add(actor=request.user, appeal=appeal, upload=form.cleaned_data["file"],
+                                       request=request)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    for errors in form.errors.values():
+        for e in errors:
+            messages.error(request, e)
+    if not form.errors:
+        messages.success(request, _("The file was attached."))
+
+
+@login_required
+def download(request, pk, file_pk):
+    """A request's file, for its reporter or a cadre over it; served from outside the web root."""
+    attachment = attachments.attachment_get(user=request.user, appeal_pk=pk, pk=file_pk)
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -229,3 +229,20 @@ def test_the_action_forms_render(district, at):
         assert as_user(district.street2_user).get(reverse(f"appeals:{name}", args=[appeal.pk])).status_code == 404
     assert street1.get(reverse("appeals:hotline")).status_code == 200
     assert as_user(district.worker1_user).get(reverse("appeals_portal:new")).status_code == 200
+
+
+def test_the_queue_costs_the_same_queries_for_more_rows(district, at):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(district.street1_user)
+    file_for(district)
+    client.get(reverse("appeals:queue"))  # warm the session and the user's grants
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("appeals:queue"))
+    for _i in range(15):
+        file_for(district, anonymous=True)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("appeals:queue"))
+    assert len(response.context["rows"]) == 16
+    assert len(many) == len(few) <= 12
