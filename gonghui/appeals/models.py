@@ -168,8 +168,8 @@ class Appeal(models.Model):
         verbose_name_plural = _("requests")
         ordering = ["-submitted_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["channel", "client_key"], condition=Q(client_key__isnull=False),
-                                    name="appeal_one_per_client_key"),
+            models.UniqueConstraint(fields=["created_by", "channel", "client_key"],
+                                    condition=Q(client_key__isnull=False), name="appeal_one_per_client_key"),
         ]
         indexes = [models.Index(fields=["org", "status"], name="appeal_org_status")]
 

@@ -7,7 +7,7 @@
 "Do not share with my workplace union" sends it one level up instead: the street above the union.
 """
 
-from gonghui.members.models import Membership, MembershipStatus
+from gonghui.members.models import Membership, MembershipStatus, Worker
 from gonghui.orgs.models import Org, OrgKind, org_root
 
 
@@ -47,3 +47,13 @@ def workplace_unions(worker, employer=None) -> set[int]:
     if employer is not None and employer.union_id:
         ids.add(employer.union_id)
     return ids
+
+
+def worker_by_mobile(mobile: str):
+    """The one worker with this mobile number, or None when there is none or more than one.
+
+    Routing is the system's decision, so this is not limited to the filing cadre's scope; what the
+    cadre then sees of the worker is governed by the usual scoping and masking.
+    """
+    found = list(Worker.objects.filter(mobile=mobile)[:2]) if mobile else []
+    return found[0] if len(found) == 1 else None

@@ -7,7 +7,7 @@ Notifications go out through gonghui.notifications after the transaction commits
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -35,7 +35,7 @@ from .models import (
     ReturnVisit,
     Status,
 )
-from .routing import route, workplace_unions
+from .routing import route, worker_by_mobile, workplace_unions
 
 MAX_DESCRIPTION = 2000
 MAX_NOTE = 2000
@@ -134,6 +134,8 @@ def appeal_file(*, actor, channel: str, appeal_type: str, category: str, descrip
     contact_name = _text(contact_name, "contact_name", errors, required=False, limit=50, message="")
     if worker is None and user is not None:
         worker = getattr(user, "worker", None) if hasattr(user, "worker") else None
+    if worker is None and user is None and mobile:
+        worker = worker_by_mobile((mobile or "").strip())  # a hotline or platform caller who is a known worker
     if user is None and worker is not None:
         user = worker.user
     mobile = (mobile or "").strip() or (user.mobile if user is not None and user.mobile else "") or (
@@ -167,7 +169,15 @@ def appeal_file(*, actor, channel: str, appeal_type: str, category: str, descrip
         appeal.mobile_masked = mask_mobile(mobile)
     set_accept_deadline(appeal)
     set_answer_deadline(appeal, [])
-    appeal.save()
+    try:
+        with transaction.atomic():
+            appeal.save()
+    except IntegrityError:
+        # The same submission arrived twice at once: the first one won, answer with it.
+        existing = Appeal.objects.filter(channel=channel, client_key=client_key, created_by=appeal.created_by).first()
+        if client_key and existing is not None:
+            return existing
+        raise
     _event(appeal, actor=actor, action=Action.FILE, to_status=Status.SUBMITTED, org=org)
     audit_record(actor=actor, action="appeals.file", target=appeal, request=request,
                  detail={"channel": channel, "org": org.pk, "do_not_share": appeal.do_not_share})

@@ -338,3 +338,28 @@ def test_only_a_higher_level_issues_a_supervision_order(district, at):
     appeal_act(actor=district.grassroots1, appeal=appeal, action=Action.ANSWER, answer="已答复")
     order.refresh_from_db()
     assert order.resolved_at == at.now
+
+
+def test_a_known_callers_mobile_routes_to_their_union(district, at):
+    appeal = appeal_file(actor=district.district, channel=Channel.API, mobile="13700002222",
+                         appeal_type=AppealType.HELP, category=Category.OTHER, description="求助")
+    assert appeal.org == district.union_b and appeal.worker == district.worker_b
+
+
+def test_classifying_on_acceptance_sets_the_answer_limit(district, at):
+    appeal = file_for(district)  # consultation: 3 working days
+    appeal = appeal_act(actor=district.grassroots1, appeal=appeal, action=Action.ACCEPT,
+                        difficulty=Difficulty.COMPLEX)  # three times as long: 9 working days
+    assert appeal.difficulty == Difficulty.COMPLEX
+    assert appeal.answer_due == add_working_time(appeal.submitted_at, dt.timedelta(hours=63))
+    before = snapshot(*ALL)
+    with pytest.raises(ValidationError) as exc:
+        appeal_act(actor=district.grassroots1, appeal=appeal, action=Action.START, difficulty=Difficulty.URGENT)
+    assert "difficulty" in exc.value.message_dict
+    assert snapshot(*ALL) == before
+
+
+def test_two_platform_accounts_may_reuse_a_key(district, at):
+    a = file_for(district, channel=Channel.API, actor=district.district, client_key="k-1")
+    b = file_for(district, channel=Channel.API, actor=district.street1_user, client_key="k-1")
+    assert a.pk != b.pk
