@@ -6,7 +6,7 @@ A cadre account (the platform's or a station's) files on a caller's behalf on ch
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gonghui.core.api import api_field_names
@@ -14,8 +14,8 @@ from gonghui.core.scoping import MANAGE, can
 from gonghui.orgs.models import Org
 
 from .models import Appeal, Channel
-from .schemas import AppealIn, AppealOut
-from .selectors import appeal_get, my_appeals
+from .schemas import AppealFilters, AppealIn, AppealOut
+from .selectors import appeal_get, appeal_list, my_appeals
 from .services import appeal_file
 
 router = Router(tags=["appeals"])
@@ -43,6 +43,14 @@ def appeal_file_api(request, payload: AppealIn):
     with api_field_names(station="station_id"):
         appeal = appeal_file(actor=user, channel=channel, station=station, request=request, **kwargs, **data)
     return Status(200 if retry else 201, appeal)
+
+
+@router.get("", response=list[AppealOut])
+@paginate(LimitOffsetPagination, max_limit=100)
+def appeal_list_api(request, filters: Query[AppealFilters]):
+    """A console queue for cadres (always within the caller's subtrees), earliest answer deadline first."""
+    return appeal_list(user=request.auth, queue=filters.queue, status=str(filters.status or ""),
+                       appeal_type=str(filters.appeal_type or ""), category=str(filters.category or ""))
 
 
 @router.get("/mine", response=list[AppealOut])

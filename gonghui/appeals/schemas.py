@@ -2,11 +2,12 @@
 other reporters appear masked."""
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
 from . import selectors
-from .models import AppealType, Category, Difficulty
+from .models import AppealType, Category, Difficulty, Status
 
 
 class AppealIn(Schema):
@@ -20,6 +21,13 @@ class AppealIn(Schema):
     do_not_share: bool = Field(False, description="Do not share with the worker's workplace union")
     station_id: int | None = Field(None, description="The station (an org) where the request was made")
     client_key: str | None = Field(None, max_length=64, description="Idempotency key: a retry returns the same request")
+
+
+class AppealFilters(Schema):
+    queue: Literal["mine", "union", "subtree", "at_risk", "breached", "supervised"] = "subtree"
+    status: Status | None = None
+    appeal_type: AppealType | None = None
+    category: Category | None = None
 
 
 class AppealOut(Schema):

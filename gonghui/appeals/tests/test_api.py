@@ -63,3 +63,22 @@ def test_an_anonymous_reporter_never_appears_in_json(district, at):
     for secret in ("13800001111", "138****1111", "李四", "李*"):
         assert secret not in body
     assert api_as("district").get(f"/appeals/{appeal.pk}").json()["mobile_masked"] == ""
+
+
+def test_the_queue_is_scoped_and_filters_name_the_field(district, at):
+    hidden = file_for(district, do_not_share=True)
+    shared = file_for(district, category="social_insurance")
+
+    def listed(user, **params):
+        response = api_as(user).get("/appeals", params)
+        assert response.status_code == 200, response.content
+        return {row["id"] for row in response.json()["items"]}
+
+    assert listed("street1") == {hidden.pk, shared.pk} and listed("district") == {hidden.pk, shared.pk}
+    assert listed("grassroots1") == {shared.pk}
+    assert listed("street2") == set() and listed("nobody") == set() and listed("auditor") == set()
+    assert listed("worker1") == {hidden.pk, shared.pk}  # a worker sees only their own, as everywhere
+    assert listed("street1", category="social_insurance") == {shared.pk}
+    assert "category" in field_errors(api_as("street1").get("/appeals", {"category": "aliens"}))
+    assert "queue" in field_errors(api_as("street1").get("/appeals", {"queue": "everything"}))
+    assert api_as(None).get("/appeals").status_code == 401
