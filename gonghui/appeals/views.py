@@ -100,8 +100,16 @@ def act(request, pk):
         "act_form": form, "visit_form": ReturnVisitForm(), "Action": Action, **_extras(appeal)}, status=400)
 
 
+ACTION_VERBS = {
+    Action.ACCEPT: gettext_lazy("Accept"), Action.START: gettext_lazy("Start work"),
+    Action.WAIT: gettext_lazy("Wait for the worker (pause the clock)"), Action.RESUME: gettext_lazy("Resume work"),
+    Action.ANSWER: gettext_lazy("Answer the worker"), Action.CLOSE: gettext_lazy("Close"),
+}
+
+
 def _extras(appeal):
-    return {"claim": getattr(appeal, "wage_claim", None), "files": appeal.attachments.all(),
+    return {"action_choices": [(a, ACTION_VERBS[a]) for a in appeal.allowed_actions()],
+            "claim": getattr(appeal, "wage_claim", None), "files": appeal.attachments.all(),
             "upload_form": AttachmentForm(), "is_wage": appeal.category == Category.WAGE_ARREARS}
 
 
