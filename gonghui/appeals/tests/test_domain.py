@@ -363,3 +363,8 @@ def test_two_platform_accounts_may_reuse_a_key(district, at):
     a = file_for(district, channel=Channel.API, actor=district.district, client_key="k-1")
     b = file_for(district, channel=Channel.API, actor=district.street1_user, client_key="k-1")
     assert a.pk != b.pk
+
+
+def test_an_account_without_a_worker_record_goes_to_the_district(district, at):
+    appeal = file_for(district, actor=district.nobody, user=district.nobody)
+    assert appeal.org == district.root and appeal.worker is None and appeal.mobile_masked == "139****0000"
