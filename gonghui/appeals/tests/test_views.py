@@ -246,3 +246,19 @@ def test_the_queue_costs_the_same_queries_for_more_rows(district, at):
         response = client.get(reverse("appeals:queue"))
     assert len(response.context["rows"]) == 16
     assert len(many) == len(few) <= 12
+
+
+def test_the_return_visit_is_recorded_from_the_detail_page(district, at):
+    appeal = file_for(district)
+    for action in (Action.ACCEPT, Action.ANSWER):
+        appeal = appeal_act(actor=district.grassroots1, appeal=appeal, action=action, answer="答复")
+    as_user(district.worker1_user).post(reverse("appeals_portal:rate", args=[appeal.pk]), {"rating": "dissatisfied"})
+    visit = ReturnVisit.objects.get()
+    url = reverse("appeals:return_visit", args=[appeal.pk, visit.pk])
+    before = snapshot(*ALL)
+    assert as_user(district.street2_user).post(url, {"outcome": "已回访"}).status_code == 404
+    as_user(district.grassroots1).post(url, {"outcome": ""})
+    assert snapshot(*ALL) == before
+    assert as_user(district.grassroots1).post(url, {"outcome": "职工同意再等一周"}).status_code == 302
+    visit.refresh_from_db()
+    assert visit.outcome == "职工同意再等一周" and visit.done_by == district.grassroots1
