@@ -1,6 +1,7 @@
 """Every app's API router, mounted on the one API object under /api/v1/."""
 
 from gonghui.accounts.api import router as auth_router
+from gonghui.appeals.api import router as appeals_router
 from gonghui.campaigns.api import router as campaigns_router
 from gonghui.cockpit.api import router as cockpit_router
 from gonghui.core.api import api
@@ -24,3 +25,4 @@ api.add_router("/imports/", imports_router)
 api.add_router("/cockpit", cockpit_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/hardship", hardship_router)
+api.add_router("/appeals", appeals_router)

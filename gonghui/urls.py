@@ -19,6 +19,8 @@ urlpatterns = [
     path("console/", include("gonghui.console.urls")),
     path("aid/", include("gonghui.campaigns.portal_urls")),
     path("hardship/", include("gonghui.hardship.portal_urls")),
+    path("requests/", include("gonghui.appeals.portal_urls")),
+    path("messages/", include("gonghui.notifications.urls")),
     path("", include("gonghui.portal.urls")),
 ]
 

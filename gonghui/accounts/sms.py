@@ -5,14 +5,16 @@ import logging
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from gonghui.core.privacy import mask_mobile
+
 log = logging.getLogger("gonghui.sms")
 
 
 class ConsoleSmsBackend:
-    """Development: the message goes to the console and the log."""
+    """Development: the message goes to the console and the log, the number masked as everywhere in logs."""
 
     def send(self, mobile: str, text: str) -> None:
-        log.warning("SMS to %s: %s", mobile, text)
+        log.warning("SMS to %s: %s", mask_mobile(mobile), text)
 
 
 class MemorySmsBackend:

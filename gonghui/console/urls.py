@@ -27,6 +27,7 @@ urlpatterns = [
     path("cockpit/", include("gonghui.cockpit.urls")),
     path("campaigns/", include("gonghui.campaigns.urls")),
     path("hardship/", include("gonghui.hardship.urls")),
+    path("appeals/", include("gonghui.appeals.urls")),
     path("audit/", include("gonghui.audit.urls")),
     path("security/", include("gonghui.accounts.security_urls")),
 ]

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "gonghui.cockpit",
     "gonghui.campaigns",
     "gonghui.hardship",
+    "gonghui.notifications",
+    "gonghui.appeals",
     "gonghui.portal",
     "gonghui.console",
     "gonghui.demo",
@@ -185,10 +187,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outreach.registrations_inbox",
         "schedule": crontab(day_of_week="mon", hour=6, minute=0),
     },
+    # Deadlines breached since the last run open one supervision order each (gonghui.appeals.supervision).
+    "appeals-escalate": {"task": "appeals.escalate", "schedule": 300.0},
 }
 REGISTRATIONS_INBOX = Path(env_str("REGISTRATIONS_INBOX", str(VAR_DIR / "registrations-inbox")))
 
 SMS_BACKEND = env_str("SMS_BACKEND", "gonghui.accounts.sms.ConsoleSmsBackend")
+# Where notifications go (gonghui.notifications.backends); the SMS one uses SMS_BACKEND above.
+NOTIFIER_BACKENDS = ["gonghui.notifications.backends.InboxBackend", "gonghui.notifications.backends.SmsBackend"]
 OTP_TTL_SECONDS = 300
 OTP_RESEND_SECONDS = 60
 CARD_TOKEN_MAX_AGE = 24 * 3600

@@ -1,0 +1,304 @@
+"""Console pages for workers' requests: queues, the request page with its actions, and the hotline screen."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gonghui.console.access import cadre_required
+from gonghui.console.pages import add_service_errors, paginate, render_list
+from gonghui.core.scoping import EXPORT, MANAGE, VIEW, restrict
+from gonghui.orgs.models import Org, OrgStatus
+
+from . import attachments, claims, reports, selectors, services, supervision
+from .forms import (
+    ActForm,
+    AttachmentForm,
+    HotlineForm,
+    LookupForm,
+    MergeForm,
+    QueueFilterForm,
+    ReportForm,
+    ReturnVisitForm,
+    SuperviseForm,
+    TransferForm,
+    WageClaimForm,
+)
+from .models import Action, Category, Channel, ReturnVisit
+from .selectors import Queue
+
+PER_PAGE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+QUEUE_LABELS = {
+    Queue.MINE: gettext_lazy("Mine"), Queue.UNION: gettext_lazy("My union"),
+    Queue.SUBTREE: gettext_lazy("All in my area"), Queue.AT_RISK: gettext_lazy("At risk"),
+    Queue.BREACHED: gettext_lazy("Breached"), Queue.SUPERVISED: gettext_lazy("Supervised"),
+}
+
+
+def _cadre_appeal(request, pk):
+    """A request in the cadre's scope (not the cadre's own request as a worker)."""
+    appeal = selectors.appeal_get(user=request.user, pk=pk)
+    if not any(appeal.org.path.startswith(p) for p in request.user.scope_paths(VIEW)):
+        raise Http404
+    return appeal
+
+
+def _managed(request, pk):
+    appeal = _cadre_appeal(request, pk)
+    if not services.may_handle(request.user, appeal):
+        raise PermissionDenied
+    return appeal
+
+
+@cadre_required
+def queue(request, name=Queue.SUBTREE):
+    if name not in Queue.ALL:
+        raise Http404
+    form = QueueFilterForm(request.GET or None)
+    qs = selectors.appeal_list(user=request.user, queue=name, **form.filters())
+    page = paginate(request, qs, PER_PAGE)
+    now = selectors.clock.now()
+    rows = [(a, selectors.states(a, now)) for a in page]
+    return render_list(request, "appeals/queue.html", "appeals/_rows.html", {
+        "form": form, "page_obj": page, "rows": rows, "queue": name,
+        "queues": [(q, QUEUE_LABELS[q]) for q in Queue.ALL]})
+
+
+@cadre_required
+def detail(request, pk):
+    appeal = _cadre_appeal(request, pk)
+    may_handle = services.may_handle(request.user, appeal)
+    return render(request, "appeals/detail.html", {
+        "appeal": appeal, "states": selectors.states(appeal), "events": selectors.timeline(appeal),
+        "orders": selectors.supervision_orders(appeal), "visits": appeal.return_visits.all(),
+        "may_handle": may_handle, "may_supervise": supervision.may_supervise(request.user, appeal),
+        "act_form": ActForm(), "visit_form": ReturnVisitForm(), "Action": Action, **_extras(appeal)})
+
+
+@cadre_required
+@require_POST
+def act(request, pk):
+    appeal = _managed(request, pk)
+    form = ActForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appeal_act(actor=request.user, appeal=appeal, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": Action(form.cleaned_data["action"]).label})
+            return redirect("appeals:detail", pk=appeal.pk)
+    return render(request, "appeals/detail.html", {
+        "appeal": appeal, "states": selectors.states(appeal), "events": selectors.timeline(appeal),
+        "orders": selectors.supervision_orders(appeal), "visits": appeal.return_visits.all(),
+        "may_handle": True, "may_supervise": supervision.may_supervise(request.user, appeal),
+        "act_form": form, "visit_form": ReturnVisitForm(), "Action": Action, **_extras(appeal)}, status=400)
+
+
+ACTION_VERBS = {
+    Action.ACCEPT: gettext_lazy("Accept"), Action.START: gettext_lazy("Start work"),
+    Action.WAIT: gettext_lazy("Wait for the worker (pause the clock)"), Action.RESUME: gettext_lazy("Resume work"),
+    Action.ANSWER: gettext_lazy("Answer the worker"), Action.CLOSE: gettext_lazy("Close"),
+}
+
+
+def _extras(appeal):
+    return {"action_choices": [(a, ACTION_VERBS[a]) for a in appeal.allowed_actions()],
+            "claim": getattr(appeal, "wage_claim", None), "files": appeal.attachments.all(),
+            "upload_form": AttachmentForm(), "is_wage": appeal.category == Category.WAGE_ARREARS}
+
+
+def _form_page(request, appeal, form, title, status=200):
+    return render(request, "appeals/form.html", {"form": form, "appeal": appeal, "title": title}, status=status)
+
+
+@cadre_required
+@require_http_methods(["GET", "POST"])
+def transfer(request, pk):
+    appeal = _managed(request, pk)
+    form = TransferForm(request.POST or None, orgs=Org.objects.filter(status=OrgStatus.ACTIVE).exclude(
+        pk=appeal.org_id).order_by("path"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appeal_transfer(actor=request.user, appeal=appeal, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The request was transferred."))
+            return redirect("appeals:queue")
+    return _form_page(request, appeal, form, _("Transfer"), 400 if form.errors else 200)
+
+
+@cadre_required
+@require_http_methods(["GET", "POST"])
+def merge(request, pk):
+    appeal = _managed(request, pk)
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        keep = restrict(services.Appeal.objects.all(), request.user, MANAGE).filter(
+            pk=form.cleaned_data["keep"]).first()
+        if keep is None:
+            form.add_error("keep", _("No open request with this number in your area."))
+        else:
+            try:
+                services.appeal_merge(actor=request.user, duplicate=appeal, keep=keep,
+                                      note=form.cleaned_data["note"], request=request)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The duplicate was merged."))
+                return redirect("appeals:detail", pk=keep.pk)
+    return _form_page(request, appeal, form, _("Merge a duplicate"), 400 if form.errors else 200)
+
+
+@cadre_required
+@require_http_methods(["GET", "POST"])
+def supervise(request, pk):
+    appeal = _cadre_appeal(request, pk)
+    if not supervision.may_supervise(request.user, appeal):
+        raise PermissionDenied
+    form = SuperviseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            supervision.supervision_issue(actor=request.user, appeal=appeal, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The supervision order was issued."))
+            return redirect("appeals:detail", pk=appeal.pk)
+    return _form_page(request, appeal, form, _("Issue a supervision order"), 400 if form.errors else 200)
+
+
+@cadre_required
+@require_POST
+def return_visit(request, pk, visit_pk):
+    appeal = _managed(request, pk)
+    visit = ReturnVisit.objects.filter(appeal=appeal, pk=visit_pk).first()
+    if visit is None:
+        raise Http404
+    form = ReturnVisitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.return_visit_record(actor=request.user, visit=visit, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    if form.errors:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    else:
+        messages.success(request, _("The return visit was recorded."))
+    return redirect("appeals:detail", pk=appeal.pk)
+
+
+@cadre_required
+@require_http_methods(["GET", "POST"])
+def hotline(request):
+    """12351: look the caller up by mobile, see their earlier requests, file the new one in one form."""
+    if not request.user.scope_paths(MANAGE):
+        raise PermissionDenied
+    lookup = LookupForm(request.GET or None)
+    workers, earlier = [], []
+    if lookup.is_bound and lookup.is_valid():
+        workers, earlier = selectors.hotline_lookup(user=request.user, mobile=lookup.cleaned_data["mobile"])
+    initial = {"mobile": lookup.cleaned_data.get("mobile", "")} if lookup.is_bound and lookup.is_valid() else {}
+    if len(workers) == 1:
+        initial["contact_name"] = workers[0].name
+    form = HotlineForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        _w, _e = selectors.hotline_lookup(user=request.user, mobile=data["mobile"])
+        try:
+            appeal = services.appeal_file(actor=request.user, channel=Channel.HOTLINE,
+                                          worker=_w[0] if len(_w) == 1 else None, request=request, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Request %(ref)s was filed.") % {"ref": appeal.reference})
+            if selectors.appeal_list(user=request.user).filter(pk=appeal.pk).exists():
+                return redirect("appeals:detail", pk=appeal.pk)
+            return redirect("appeals:hotline")
+    return render(request, "appeals/hotline.html", {"lookup": lookup, "form": form, "workers": workers,
+                                                    "earlier": earlier}, status=400 if form.errors else 200)
+
+
+@cadre_required
+def report(request):
+    """Figures for a subtree and a period; `?format=xlsx` downloads them."""
+    orgs = restrict(Org.objects.all(), request.user, VIEW).order_by("path")
+    today = selectors.clock.now().astimezone(reports.SH).date()
+    form = ReportForm(request.GET or None, orgs=orgs, initial={
+        "org": orgs.first(), "start": today.replace(day=1), "end": today})
+    result = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        result = reports.appeal_report(user=request.user, org_id=data["org"].pk, start=data["start"],
+                                       end=data["end"])
+        if request.GET.get("format") == "xlsx":
+            if not request.user.scope_paths(EXPORT):
+                raise PermissionDenied
+            body = reports.report_xlsx(user=request.user, report=result, request=request)
+            response = HttpResponse(body, content_type=XLSX)
+            response["Content-Disposition"] = f'attachment; filename="requests-{data["start"]:%Y%m%d}.xlsx"'
+            return response
+    return render(request, "appeals/report.html", {
+        "form": form, "report": result, "rows": reports.report_rows(result) if result else []},
+        status=400 if form.errors else 200)
+
+
+@cadre_required
+@require_http_methods(["GET", "POST"])
+def wage_claim(request, pk):
+    appeal = _managed(request, pk)
+    claim = getattr(appeal, "wage_claim", None)
+    initial = {f: getattr(claim, f) for f in claims.FIELDS} if claim else {}
+    form = WageClaimForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items()}
+        data["referral"] = data["referral"] or ""
+        try:
+            claims.wage_claim_save(actor=request.user, appeal=appeal, request=request, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The wage claim was saved."))
+            return redirect("appeals:detail", pk=appeal.pk)
+    return _form_page(request, appeal, form, _("Wage claim"), 400 if form.errors else 200)
+
+
+@cadre_required
+@require_POST
+def upload(request, pk):
+    appeal = _managed(request, pk)
+    _upload(request, appeal)
+    return redirect("appeals:detail", pk=appeal.pk)
+
+
+def _upload(request, appeal):
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachments.attachment_add(actor=request.user, appeal=appeal, upload=form.cleaned_data["file"],
+                                       request=request)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    for errors in form.errors.values():
+        for e in errors:
+            messages.error(request, e)
+    if not form.errors:
+        messages.success(request, _("The file was attached."))
+
+
+@login_required
+def download(request, pk, file_pk):
+    """A request's file, for its reporter or a cadre over it; served from outside the web root."""
+    attachment = attachments.attachment_get(user=request.user, appeal_pk=pk, pk=file_pk)
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
