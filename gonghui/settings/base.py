@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.imports",
     "gonghui.outreach",
+    "gonghui.contracts",
     "gonghui.coverage",
     "gonghui.cockpit",
     "gonghui.portal",
@@ -176,6 +177,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "contracts-daily": {"task": "contracts.daily", "schedule": 24 * 3600},
+}
 
 SMS_BACKEND = env_str("SMS_BACKEND", "gonghui.accounts.sms.ConsoleSmsBackend")
 OTP_TTL_SECONDS = 300
