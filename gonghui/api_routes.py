@@ -2,6 +2,7 @@
 
 from gonghui.accounts.api import router as auth_router
 from gonghui.cockpit.api import router as cockpit_router
+from gonghui.contracts.api import router as contracts_router
 from gonghui.core.api import api
 from gonghui.enterprises.api import router as enterprises_router
 from gonghui.imports.api import router as imports_router
@@ -20,3 +21,4 @@ api.add_router("/members", members_router)
 api.add_router("/membership-applications", applications_router)
 api.add_router("/imports/", imports_router)
 api.add_router("/cockpit", cockpit_router)
+api.add_router("/contracts", contracts_router)

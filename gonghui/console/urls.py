@@ -23,6 +23,7 @@ urlpatterns = [
     path("enterprises/", include("gonghui.enterprises.urls")),
     path("members/", include("gonghui.members.urls")),
     path("outreach/", include("gonghui.outreach.urls")),
+    path("contracts/", include("gonghui.contracts.urls")),
     path("coverage/", include("gonghui.coverage.urls")),
     path("cockpit/", include("gonghui.cockpit.urls")),
     path("audit/", include("gonghui.audit.urls")),

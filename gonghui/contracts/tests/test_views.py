@@ -1,0 +1,157 @@
+"""Console pages through HTTP: permission matrix, list filters, detail, registry and step forms, bad input."""
+
+import pytest
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from gonghui.audit.models import AuditEvent
+from gonghui.contracts.models import Contract, ContractEvent, Kind, Stage
+from gonghui.testing import snapshot
+
+from .conftest import days_ago, make_contract, walk
+
+MODELS = (Contract, ContractEvent, AuditEvent, Contract.covered_enterprises.through)
+
+
+def _pages(contract):
+    return [
+        ("get", reverse("contracts:detail", args=[contract.pk]), None),
+        ("get", reverse("contracts:edit", args=[contract.pk]), None),
+        ("get", reverse("contracts:step", args=[contract.pk, "offered"]), None),
+        ("post", reverse("contracts:edit", args=[contract.pk]), {"title": "x", "covered_workers": 1,
+                                                                  "term_years": 2}),
+        ("post", reverse("contracts:step", args=[contract.pk, "offered"]), {"on": days_ago(1).isoformat()}),
+    ]
+
+
+def _create_data(district, **extra):
+    return {"title": "东方机械厂工资专项集体合同", "kind": Kind.WAGE, "org": district.union_a.pk,
+            "employer": district.enterprise_a.pk, "covered_workers": 110, "term_years": 2, "topic_pay": "on",
+            **extra}
+
+
+def test_anonymous_is_sent_to_sign_in(client, district, contract):
+    before = snapshot(*MODELS)
+    for method, url, data in [*_pages(contract), ("get", reverse("contracts:list"), None),
+                              ("post", reverse("contracts:create"), _create_data(district))]:
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 302 and "/login" in response["Location"], url
+    assert snapshot(*MODELS) == before
+
+
+def test_no_cadre_role_is_refused(client, district, contract):
+    before = snapshot(*MODELS)
+    for user in (district.nobody, district.worker1_user, district.auditor):
+        client.force_login(user)
+        for method, url, data in [*_pages(contract), ("get", reverse("contracts:list"), None),
+                                  ("post", reverse("contracts:create"), _create_data(district))]:
+            assert getattr(client, method)(url, data).status_code == 403, (user, url)
+    assert snapshot(*MODELS) == before
+
+
+def test_other_street_sees_none_and_gets_404(client, district, contract):
+    client.force_login(district.street2_user)
+    before = snapshot(*MODELS)
+    for method, url, data in _pages(contract):
+        assert getattr(client, method)(url, data).status_code == 404, url
+    response = client.post(reverse("contracts:create"), _create_data(district))
+    assert response.status_code == 200 and response.context["form"].errors
+    assert snapshot(*MODELS) == before
+    response = client.get(reverse("contracts:list"))
+    assert response.context["page_obj"].paginator.count == 0 and contract.title not in response.content.decode()
+
+
+def test_own_union_and_street_see_the_contract(client, district, contract):
+    other = make_contract(district, org=district.union_b, employer=district.enterprise_b, title="西城商贸集体合同")
+    for user in (district.grassroots1, district.street1_user):
+        client.force_login(user)
+        response = client.get(reverse("contracts:list"))
+        assert [c.pk for c in response.context["page_obj"]] == [contract.pk]
+        assert client.get(reverse("contracts:detail", args=[contract.pk])).status_code == 200
+        assert client.get(reverse("contracts:detail", args=[other.pk])).status_code == 404
+
+
+def test_list_filters(client, district, contract):
+    wage = walk(make_contract(district, kind=Kind.WAGE, title="工资专项"), district.district, to=Stage.EFFECTIVE)
+    client.force_login(district.district)
+    url = reverse("contracts:list")
+    assert [c.pk for c in client.get(url, {"kind": "wage"}).context["page_obj"]] == [wage.pk]
+    assert [c.pk for c in client.get(url, {"stage": "draft"}).context["page_obj"]] == [contract.pk]
+    assert [c.pk for c in client.get(url, {"q": "工资"}).context["page_obj"]] == [wage.pk]
+    assert [c.pk for c in client.get(url, {"expiring": 3650}).context["page_obj"]] == [wage.pk]
+    assert client.get(url, {"expiring": 10}).context["page_obj"].paginator.count == 0
+    response = client.get(url, {"org": district.street1.pk})
+    assert response.context["coverage"] == {"contracts": 1, "enterprises": 1, "workers": 100}
+    response = client.get(url, {"expiring": -5})
+    assert response.status_code == 200 and "expiring" in response.context["form"].errors
+
+
+def test_create_through_the_form(client, district):
+    client.force_login(district.grassroots1)
+    response = client.post(reverse("contracts:create"), _create_data(district))
+    contract = Contract.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("contracts:detail", args=[contract.pk])
+    assert (contract.kind, contract.term_years, contract.topic_pay, contract.topic_rest) == ("wage", 2, True, False)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("term_years", 4, "The term of a collective contract is 1 to 3 years."),
+    ("covered_workers", -3, "This number cannot be negative."),
+    ("employer", "", "Please choose the employer."),
+])
+def test_bad_registry_input_through_the_form(client, district, field, value, message):
+    client.force_login(district.street1_user)
+    before = snapshot(*MODELS)
+    response = client.post(reverse("contracts:create"), _create_data(district, **{field: value}))
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [gettext(message)]
+    assert snapshot(*MODELS) == before
+
+
+def test_detail_shows_clocks_and_timeline(client, district, contract):
+    contract = walk(contract, district.district, to=Stage.SIGNED, start=60)  # signed 25 days ago: filing overdue
+    client.force_login(district.street1_user)
+    response = client.get(reverse("contracts:detail", args=[contract.pk]))
+    clocks = response.context["clocks"]
+    assert [c["overdue"] for c in clocks] == [False, True]
+    assert len(response.context["events"]) == 4
+    assert [s for s, _label in response.context["steps"]] == [Stage.FILED]
+    html = response.content.decode()
+    assert reverse("contracts:step", args=[contract.pk, "filed"]) in html and 'id="timeline"' in html
+
+
+def test_steps_through_the_forms(client, district, contract):
+    client.force_login(district.street1_user)
+    step = lambda stage: reverse("contracts:step", args=[contract.pk, stage])  # noqa: E731
+    assert client.post(step("offered"), {"on": days_ago(30).isoformat()}).status_code == 302
+    assert client.post(step("negotiating"), {"on": days_ago(25).isoformat()}).status_code == 302
+    assert client.post(step("approved"), {"on": days_ago(20).isoformat(), "total": 30, "present": 20,
+                                          "votes_for": 11}).status_code == 302
+    contract.refresh_from_db()
+    assert contract.stage == Stage.APPROVED and contract.congress_for == 11
+    assert contract.events.count() == 3
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({"total": 30, "present": 19, "votes_for": 19}, "present"),  # attendance below two thirds
+    ({"total": 30, "present": 20, "votes_for": 21}, "votes_for"),  # more votes than present
+    ({"total": 30, "present": -1, "votes_for": 0}, "present"),
+    ({"total": 30, "present": 20, "votes_for": "many"}, "votes_for"),
+])
+def test_bad_congress_vote_through_the_form(client, district, contract, data, field):
+    contract = walk(contract, district.district, to=Stage.NEGOTIATING)
+    client.force_login(district.street1_user)
+    before = snapshot(*MODELS)
+    response = client.post(reverse("contracts:step", args=[contract.pk, "approved"]),
+                           {"on": days_ago(5).isoformat(), **data})
+    assert response.status_code == 200 and field in response.context["form"].errors
+    assert snapshot(*MODELS) == before
+
+
+def test_refused_move_is_shown_and_changes_nothing(client, district, contract):
+    client.force_login(district.street1_user)
+    before = snapshot(*MODELS)
+    response = client.post(reverse("contracts:step", args=[contract.pk, "signed"]), {"on": days_ago(1).isoformat()})
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert client.get(reverse("contracts:step", args=[contract.pk, "bogus"])).status_code == 404
+    assert snapshot(*MODELS) == before
