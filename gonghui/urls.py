@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("gonghui.accounts.urls")),
     path("console/imports/", include("gonghui.imports.urls")),
     path("console/", include("gonghui.console.urls")),
+    path("familycare/", include("gonghui.familycare.portal_urls")),
     path("", include("gonghui.portal.urls")),
 ]
 

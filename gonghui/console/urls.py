@@ -24,6 +24,7 @@ urlpatterns = [
     path("members/", include("gonghui.members.urls")),
     path("outreach/", include("gonghui.outreach.urls")),
     path("contracts/", include("gonghui.contracts.urls")),
+    path("familycare/", include("gonghui.familycare.urls")),
     path("coverage/", include("gonghui.coverage.urls")),
     path("cockpit/", include("gonghui.cockpit.urls")),
     path("audit/", include("gonghui.audit.urls")),

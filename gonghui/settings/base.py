@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "gonghui.imports",
     "gonghui.outreach",
     "gonghui.contracts",
+    "gonghui.familycare",
     "gonghui.coverage",
     "gonghui.cockpit",
     "gonghui.portal",
