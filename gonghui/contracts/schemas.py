@@ -91,5 +91,6 @@ class StepIn(Schema):
 
 class CoverageOut(Schema):
     contracts: int
-    enterprises: int
-    workers: int
+    enterprises: int = Field(..., description="Enterprises covered by a contract in force, each counted once")
+    workers: int = Field(..., description="Census headcount of those enterprises")
+    declared_workers: int = Field(..., description="Sum of the workers each contract says it covers")

@@ -43,10 +43,17 @@ def reminder_list(*, user):
 
 
 def coverage(*, user, org, today: dt.date | None = None) -> dict:
-    """For the subtree of `org` (as far as the user may see it): enterprises covered by a contract in force
-    (each counted once, however many contracts cover it), and the workers those contracts cover."""
+    """For the subtree of `org` (as far as the user may see it), the contracts in force and what they cover.
+
+    `enterprises` counts each covered enterprise once, however many contracts cover it; `workers` is the census
+    headcount of those enterprises (so nobody is counted twice); `declared_workers` adds up the workers each
+    contract says it covers (a worker under a comprehensive and a wage contract counts twice there).
+    """
     today = today or timezone.localdate()
     in_force = contract_list(user=user, stage=Stage.EFFECTIVE, org=org).filter(expires_on__gte=today)
-    enterprises = Enterprise.objects.filter(covering_contracts__in=in_force.values("pk")).distinct()
-    totals = in_force.order_by().aggregate(contracts=Count("*"), workers=Sum("covered_workers"))
-    return {"contracts": totals["contracts"], "enterprises": enterprises.count(), "workers": totals["workers"] or 0}
+    enterprises = Enterprise.objects.filter(pk__in=Contract.covered_enterprises.through.objects.filter(
+        contract__in=in_force.values("pk")).values("enterprise_id"))
+    covered = enterprises.order_by().aggregate(n=Count("*"), workers=Sum("headcount"))
+    totals = in_force.order_by().aggregate(contracts=Count("*"), declared=Sum("covered_workers"))
+    return {"contracts": totals["contracts"], "enterprises": covered["n"], "workers": covered["workers"] or 0,
+            "declared_workers": totals["declared"] or 0}

@@ -1,13 +1,15 @@
 """Reads for summer classes and nursing rooms. Cadres see their subtree; a worker sees their own enrolments;
 open classes and the nursing rooms are public facts."""
 
+from decimal import Decimal
+
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from gonghui.core.scoping import VIEW, gate, restrict
 
-from .models import Enrolment, EnrolmentStatus, NursingRoom, SummerClass
+from .models import Attendance, Enrolment, EnrolmentStatus, NursingRoom, SummerClass
 
 
 def _with_counts(qs):
@@ -72,3 +74,10 @@ def room_get(*, user, pk, action: str = VIEW) -> NursingRoom:
 
 def rooms_public():
     return NursingRoom.objects.select_related("org").order_by("name", "pk")
+
+
+def attendance_rates(summer_class: SummerClass) -> dict[int, Decimal]:
+    """Days present over days recorded, per enrolment of the class that has any day recorded (one query)."""
+    rows = Attendance.objects.filter(enrolment__summer_class=summer_class).values("enrolment_id").annotate(
+        days=Count("*"), present=Count("pk", filter=Q(present=True)))
+    return {r["enrolment_id"]: Decimal(r["present"]) / Decimal(r["days"]) for r in rows}

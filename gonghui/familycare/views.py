@@ -58,9 +58,10 @@ def class_detail(request, pk):
     summer_class = selectors.class_get(user=request.user, pk=pk)
     enrolments = list(selectors.class_enrolments(summer_class))
     waiting = [e for e in enrolments if e.status == EnrolmentStatus.WAITING]
+    rates = selectors.attendance_rates(summer_class)
     return render(request, "familycare/class_detail.html", {
         "summer_class": summer_class, "may_manage": services.may_manage_class(request.user, summer_class),
-        "enrolled": [(e, services.attendance_rate(e)) for e in enrolments if e.status == EnrolmentStatus.ENROLLED],
+        "enrolled": [(e, rates.get(e.pk)) for e in enrolments if e.status == EnrolmentStatus.ENROLLED],
         "waiting": waiting, "cancelled": [e for e in enrolments if e.status == EnrolmentStatus.CANCELLED]})
 
 

@@ -75,7 +75,7 @@ def test_bad_steps_answer_422_and_change_nothing(district, contract):
 def test_coverage_endpoint(district, contract):
     walk(contract, district.district, to=Stage.EFFECTIVE)
     assert api_as("district").get("/contracts/coverage", {"org_id": district.root.pk}).json() == {
-        "contracts": 1, "enterprises": 1, "workers": 100}
+        "contracts": 1, "enterprises": 1, "workers": 120, "declared_workers": 100}
     assert api_as("street2").get("/contracts/coverage", {"org_id": district.street2.pk}).json() == {
-        "contracts": 0, "enterprises": 0, "workers": 0}
+        "contracts": 0, "enterprises": 0, "workers": 0, "declared_workers": 0}
     assert api_as("street2").get("/contracts/coverage", {"org_id": district.street1.pk}).status_code == 404

@@ -93,16 +93,19 @@ def covered(district):
 
 
 @pytest.mark.parametrize(("org", "expected"), [
-    ("root", {"contracts": 3, "enterprises": 3, "workers": 330}),
-    ("street1", {"contracts": 2, "enterprises": 2, "workers": 250}),
-    ("union_a", {"contracts": 1, "enterprises": 1, "workers": 100}),
-    ("street2", {"contracts": 1, "enterprises": 1, "workers": 80}),
-    ("joint1", {"contracts": 0, "enterprises": 0, "workers": 0}),
+    # Census headcounts: 东方机械厂 120, 东街快送站 40, 西城商贸 80 (gonghui.testing.District).
+    ("root", {"contracts": 3, "enterprises": 3, "workers": 240, "declared_workers": 330}),
+    ("street1", {"contracts": 2, "enterprises": 2, "workers": 160, "declared_workers": 250}),
+    ("union_a", {"contracts": 1, "enterprises": 1, "workers": 120, "declared_workers": 100}),
+    ("street2", {"contracts": 1, "enterprises": 1, "workers": 80, "declared_workers": 80}),
+    ("joint1", {"contracts": 0, "enterprises": 0, "workers": 0, "declared_workers": 0}),
 ])
 def test_coverage_by_subtree(covered, org, expected):
     assert coverage(user=covered.district, org=getattr(covered, org)) == expected
 
 
 def test_coverage_counts_only_what_the_user_may_see(covered):
-    assert coverage(user=covered.street2_user, org=covered.root) == {"contracts": 1, "enterprises": 1, "workers": 80}
-    assert coverage(user=covered.nobody, org=covered.root) == {"contracts": 0, "enterprises": 0, "workers": 0}
+    assert coverage(user=covered.street2_user, org=covered.root) == {
+        "contracts": 1, "enterprises": 1, "workers": 80, "declared_workers": 80}
+    assert coverage(user=covered.nobody, org=covered.root) == {
+        "contracts": 0, "enterprises": 0, "workers": 0, "declared_workers": 0}

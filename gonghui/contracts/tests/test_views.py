@@ -81,7 +81,8 @@ def test_list_filters(client, district, contract):
     assert [c.pk for c in client.get(url, {"expiring": 3650}).context["page_obj"]] == [wage.pk]
     assert client.get(url, {"expiring": 10}).context["page_obj"].paginator.count == 0
     response = client.get(url, {"org": district.street1.pk})
-    assert response.context["coverage"] == {"contracts": 1, "enterprises": 1, "workers": 100}
+    assert response.context["coverage"] == {"contracts": 1, "enterprises": 1, "workers": 120,
+                                           "declared_workers": 100}
     response = client.get(url, {"expiring": -5})
     assert response.status_code == 200 and "expiring" in response.context["form"].errors
 
@@ -154,4 +155,44 @@ def test_refused_move_is_shown_and_changes_nothing(client, district, contract):
     response = client.post(reverse("contracts:step", args=[contract.pk, "signed"]), {"on": days_ago(1).isoformat()})
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert client.get(reverse("contracts:step", args=[contract.pk, "bogus"])).status_code == 404
+    assert snapshot(*MODELS) == before
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_and_detail_query_counts_do_not_grow_with_rows(client, district, contract):
+    client.force_login(district.district)
+    walk(contract, district.district, to=Stage.EFFECTIVE)
+    url = reverse("contracts:list")
+    few = _queries(client, url), _queries(client, reverse("contracts:detail", args=[contract.pk]))
+    for i in range(10):
+        walk(make_contract(district, kind=Kind.REGIONAL, org=district.street1, title=f"区域合同{i}",
+                           covered_enterprises=[district.enterprise_a, district.enterprise_none]),
+             district.district, to=Stage.EFFECTIVE)
+    contract.covered_enterprises.add(district.enterprise_none)
+    assert (_queries(client, url), _queries(client, reverse("contracts:detail", args=[contract.pk]))) == few
+
+
+def test_edit_through_the_form(client, district, contract):
+    client.force_login(district.grassroots1)
+    url = reverse("contracts:edit", args=[contract.pk])
+    data = {"title": "新标题", "covered_workers": 90, "term_years": 2, "topic_rest": "on",
+            "covered_enterprises": [district.enterprise_a.pk]}
+    assert client.post(url, data).status_code == 302
+    contract.refresh_from_db()
+    assert (contract.title, contract.covered_workers, contract.term_years, contract.topic_rest) == (
+        "新标题", 90, 2, True)
+    walk(contract, district.district, to=Stage.SIGNED)
+    before = snapshot(*MODELS)
+    response = client.post(url, {**data, "term_years": 3})
+    assert response.context["form"].errors["term_years"] == [gettext("The term cannot change after signing.")]
+    response = client.post(url, {**data, "covered_enterprises": [district.enterprise_b.pk]})
+    assert "covered_enterprises" in response.context["form"].errors  # not in grassroots1's scope
     assert snapshot(*MODELS) == before

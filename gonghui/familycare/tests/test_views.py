@@ -196,3 +196,28 @@ def test_console_room_crud(client, district, room):
     assert not new.below_standard
     assert client.post(reverse("familycare:room_delete", args=[new.pk])).status_code == 302
     assert not NursingRoom.objects.filter(pk=new.pk).exists()
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_console_query_counts_do_not_grow_with_rows(client, parents, room):
+    summer_class = make_class(parents, capacity=1)
+    client.force_login(parents.district)
+    urls = (reverse("familycare:classes"), reverse("familycare:rooms"),
+            reverse("familycare:class", args=[summer_class.pk]))
+    enrol(actor=parents.parents[0], summer_class=summer_class, child_name="孩子0",
+          child_birth_date=child_born(8, summer_class.starts_on))
+    few = [_queries(client, url) for url in urls]
+    for i, user in enumerate(parents.parents[1:], start=1):
+        enrol(actor=user, summer_class=summer_class, child_name=f"孩子{i}",
+              child_birth_date=child_born(8, summer_class.starts_on))
+        make_class(parents, name=f"班{i}")
+        room_create(actor=parents.district, org=parents.union_a, name=f"小屋{i}", address="一层", area_m2="11")
+    assert [_queries(client, url) for url in urls] == few
