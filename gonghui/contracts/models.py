@@ -165,11 +165,10 @@ class Contract(models.Model):
 
     # --- the one transition check -----------------------------------------------------------------
 
-    def _step_date(self, to_stage: str) -> dt.date | None:
-        """The date of the step before `to_stage` (a step cannot be dated before it)."""
-        return {Stage.OFFERED: None, Stage.NEGOTIATING: self.filed_on if self.stage == Stage.FILED else self.offered_on,
-                Stage.APPROVED: self.replied_on, Stage.SIGNED: self.congress_on,
-                Stage.FILED: self.signed_on, Stage.EFFECTIVE: self.filed_on}[to_stage]
+    def _previous_step_date(self) -> dt.date | None:
+        """The date of the last step recorded (a step cannot be dated before it); None for a draft."""
+        last = self.events.order_by("-on", "-pk").first() if self.pk else None
+        return last.on if last else None
 
     def check_advance(self, to_stage: str, *, on, note: str = "", total=None, present=None,
                       votes_for=None) -> None:
@@ -185,7 +184,7 @@ class Contract(models.Model):
             raise ValidationError({"on": gettext("Please enter a date such as 2025-06-30.")})
         if on > timezone.localdate():
             errors["on"] = gettext("The date cannot be in the future.")
-        previous = self._step_date(to_stage)
+        previous = self._previous_step_date()
         if previous and on < previous:
             errors["on"] = gettext("The date cannot be before the previous step (%(date)s).") % {
                 "date": previous.isoformat()}

@@ -21,6 +21,7 @@ from .forms import ContractForm, FilterForm, StepForm
 from .models import Stage
 
 PAGE_SIZE = 50
+SOON_DAYS = 90  # the list flags contracts expiring this soon: time to open the next round of bargaining
 STEP_TITLES = {
     Stage.OFFERED: gettext_lazy("Record the offer (要约)"),
     Stage.NEGOTIATING: gettext_lazy("Record the written reply"),
@@ -55,7 +56,8 @@ def contract_list(request):
         qs = selectors.contract_list(user=user, **filters)
     coverage = selectors.coverage(user=user, org=filters["org"]) if filters["org"] else None
     context = {"form": form, "page_obj": paginate(request, qs, PAGE_SIZE), "coverage": coverage,
-               "may_create": _unions(user, MANAGE).exists()}
+               "may_create": _unions(user, MANAGE).exists(), "soon_days": SOON_DAYS,
+               "expiring_soon": selectors.contracts_expiring(user=user, within_days=SOON_DAYS).count()}
     return render_list(request, "contracts/list.html", "contracts/_table.html", context)
 
 

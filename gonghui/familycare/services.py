@@ -98,8 +98,11 @@ def attendance_rate(enrolment: Enrolment) -> Decimal | None:
 
 
 def barred_by(worker: Worker, year: int) -> Enrolment | None:
-    """The family's enrolment of the previous round whose attendance fell below 70%, if any."""
-    for enrolment in Enrolment.objects.filter(worker=worker, year=year - 1, status=EnrolmentStatus.ENROLLED):
+    """The family's enrolment of the previous round whose attendance fell below 70%, if any.
+
+    Enrolments cancelled after attendance was taken count too: leaving at the end does not lift the bar.
+    """
+    for enrolment in Enrolment.objects.filter(worker=worker, year=year - 1).select_related("summer_class"):
         rate = attendance_rate(enrolment)
         if rate is not None and rate < MIN_ATTENDANCE:
             return enrolment

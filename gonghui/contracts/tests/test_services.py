@@ -189,3 +189,15 @@ def test_term_is_fixed_after_signing(district, contract):
         contract_update(actor=district.district, contract=contract, term_years=3)
     assert list(exc.value.message_dict) == ["term_years"]
     assert snapshot(*MODELS) == before
+
+
+def test_after_an_objection_steps_cannot_predate_it(district, contract):
+    contract = walk(contract, district.district, to=Stage.FILED, start=50)  # filed 10 days ago
+    contract = contract_advance(actor=district.district, contract=contract, to_stage=Stage.NEGOTIATING,
+                                on=days_ago(5), note="异议")
+    contract._actor = district.district
+    # The earlier reply was 40 days ago, but the congress must now come after the objection (5 days ago).
+    _refused(contract, "on", to_stage=Stage.APPROVED, on=days_ago(6), total=10, present=10, votes_for=10)
+    contract = contract_advance(actor=district.district, contract=contract, to_stage=Stage.APPROVED,
+                                on=days_ago(5), total=10, present=10, votes_for=10)
+    assert contract.congress_on == days_ago(5)

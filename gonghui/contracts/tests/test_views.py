@@ -80,6 +80,10 @@ def test_list_filters(client, district, contract):
     assert [c.pk for c in client.get(url, {"q": "工资"}).context["page_obj"]] == [wage.pk]
     assert [c.pk for c in client.get(url, {"expiring": 3650}).context["page_obj"]] == [wage.pk]
     assert client.get(url, {"expiring": 10}).context["page_obj"].paginator.count == 0
+    assert client.get(url).context["expiring_soon"] == 0
+    Contract.objects.filter(pk=wage.pk).update(expires_on=days_ago(-30))
+    response = client.get(url)
+    assert response.context["expiring_soon"] == 1 and 'id="expiring-soon"' in response.content.decode()
     response = client.get(url, {"org": district.street1.pk})
     assert response.context["coverage"] == {"contracts": 1, "enterprises": 1, "workers": 120,
                                            "declared_workers": 100}

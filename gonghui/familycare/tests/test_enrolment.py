@@ -210,3 +210,10 @@ def test_class_in_another_subtree_is_refused(parents):
                      starts_on=TODAY, ends_on=TODAY)
     assert list(exc.value.message_dict) == ["org"]
     assert snapshot(*MODELS) == before
+
+
+def test_cancelling_at_the_end_does_not_lift_the_bar(parents):
+    summer_class = _last_round(parents, present_days=3)
+    Enrolment.objects.filter(year=summer_class.year - 1).update(status=CANCELLED)
+    with pytest.raises(ValidationError):
+        _enrol(parents.worker1_user, summer_class)
