@@ -5,6 +5,7 @@ from gonghui.cockpit.api import router as cockpit_router
 from gonghui.contracts.api import router as contracts_router
 from gonghui.core.api import api
 from gonghui.enterprises.api import router as enterprises_router
+from gonghui.familycare.api import router as familycare_router
 from gonghui.imports.api import router as imports_router
 from gonghui.members.api import applications_router, me_router
 from gonghui.members.api import router as members_router
@@ -22,3 +23,4 @@ api.add_router("/membership-applications", applications_router)
 api.add_router("/imports/", imports_router)
 api.add_router("/cockpit", cockpit_router)
 api.add_router("/contracts", contracts_router)
+api.add_router("/familycare", familycare_router)
