@@ -12,11 +12,6 @@ class NamedChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class NamedMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -50,13 +45,15 @@ class ContractForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *Kind.choices])
     org = NamedChoiceField(label=_("Union party"), queryset=None)
-    employer = NamedChoiceField(label=_("Employer party"), queryset=None, required=False,
-                                help_text=_("For an enterprise's own contract."))
+    # Credit codes, not drop-downs: a district holds tens of thousands of enterprises.
+    employer = forms.CharField(label=_("Employer party"), max_length=18, required=False,
+                               help_text=_("For an enterprise's own contract: its unified social credit code."))
     employer_representative = forms.CharField(
         label=_("Employers' representative"), max_length=200, required=False,
         help_text=_("For industry and regional contracts: the employers' organisation or representative."))
-    covered_enterprises = NamedMultipleChoiceField(label=_("Covered enterprises"), queryset=None, required=False,
-                                                   widget=forms.SelectMultiple(attrs={"size": 8}))
+    covered_enterprises = forms.CharField(
+        label=_("Covered enterprises"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Unified social credit codes, one per line. The employer party is always covered."))
     covered_workers = forms.IntegerField(label=_("Workers covered"), initial=0)
     term_years = forms.IntegerField(label=_("Term (years)"), initial=3, help_text=_("1 to 3 years."))
     topic_pay = forms.BooleanField(label=_("Platform workers: pay"), required=False)
@@ -69,18 +66,36 @@ class ContractForm(forms.Form):
     def __init__(self, *args, orgs, enterprises, contract=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs
-        self.fields["employer"].queryset = enterprises
-        self.fields["covered_enterprises"].queryset = enterprises
+        self.enterprises = enterprises
         if contract is not None:
             for name in self.FIXED_AFTER_CREATE:
                 del self.fields[name]
+
+    def clean_employer(self):
+        code = self.cleaned_data["employer"].strip().upper()
+        if not code:
+            return None
+        enterprise = self.enterprises.filter(credit_code=code).first()
+        if enterprise is None:
+            raise forms.ValidationError(_("No enterprise with this credit code is in your scope."))
+        return enterprise
+
+    def clean_covered_enterprises(self):
+        codes = list(dict.fromkeys(self.cleaned_data["covered_enterprises"].upper().split()))
+        found = {e.credit_code: e for e in self.enterprises.filter(credit_code__in=codes)}
+        unknown = [code for code in codes if code not in found]
+        if unknown:
+            raise forms.ValidationError(_("No enterprise with these credit codes is in your scope: %(codes)s") % {
+                "codes": "、".join(unknown)})
+        return [found[code] for code in codes]
 
     @staticmethod
     def initial_for(contract) -> dict:
         names = ("title", "employer_representative", "covered_workers", "term_years", "topic_pay", "topic_rest",
                  "topic_social_insurance", "topic_algorithm")
         return {**{n: getattr(contract, n) for n in names},
-                "covered_enterprises": list(contract.covered_enterprises.all())}
+                "covered_enterprises": "\n".join(contract.covered_enterprises.order_by("name")
+                                                  .values_list("credit_code", flat=True))}
 
 
 class StepForm(forms.Form):

@@ -6,9 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gonghui.audit.models import AuditEvent
-from gonghui.contracts.models import Contract, ContractEvent, Kind, Stage, add_years
+from gonghui.contracts.models import Contract, ContractEvent, Kind, Stage, add_years, check_vote
 from gonghui.contracts.services import contract_advance, contract_update
 from gonghui.testing import snapshot
 
@@ -201,3 +203,12 @@ def test_after_an_objection_steps_cannot_predate_it(district, contract):
     contract = contract_advance(actor=district.district, contract=contract, to_stage=Stage.APPROVED,
                                 on=days_ago(5), total=10, present=10, votes_for=10)
     assert contract.congress_on == days_ago(5)
+
+
+@given(total=st.integers(1, 500), present=st.integers(0, 500), votes_for=st.integers(0, 500))
+def test_vote_rule_matches_the_statute(total, present, votes_for):
+    errors = check_vote(total=total, present=present, votes_for=votes_for)
+    valid = present <= total and votes_for <= present and 3 * present >= 2 * total and 2 * votes_for > present
+    assert (errors == {}) == valid
+    if present > total or 3 * present < 2 * total:
+        assert list(errors) == ["present"]

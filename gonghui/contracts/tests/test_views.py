@@ -26,7 +26,7 @@ def _pages(contract):
 
 def _create_data(district, **extra):
     return {"title": "东方机械厂工资专项集体合同", "kind": Kind.WAGE, "org": district.union_a.pk,
-            "employer": district.enterprise_a.pk, "covered_workers": 110, "term_years": 2, "topic_pay": "on",
+            "employer": district.enterprise_a.credit_code, "covered_workers": 110, "term_years": 2, "topic_pay": "on",
             **extra}
 
 
@@ -97,6 +97,23 @@ def test_create_through_the_form(client, district):
     contract = Contract.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("contracts:detail", args=[contract.pk])
     assert (contract.kind, contract.term_years, contract.topic_pay, contract.topic_rest) == ("wage", 2, True, False)
+
+
+def test_regional_contract_with_covered_codes(client, district):
+    client.force_login(district.street1_user)
+    data = {"title": "东街道区域性集体合同", "kind": Kind.REGIONAL, "org": district.street1.pk,
+            "employer_representative": "东街道企业联合会", "covered_workers": 160, "term_years": 3,
+            "covered_enterprises": f"{district.enterprise_a.credit_code.lower()}\n"
+                                   f"{district.enterprise_none.credit_code}"}
+    before = snapshot(*MODELS)
+    response = client.post(reverse("contracts:create"), {**data, "covered_enterprises": "91110105XXXXXXXXXX"})
+    assert "covered_enterprises" in response.context["form"].errors
+    response = client.post(reverse("contracts:create"), {**data, "employer": district.enterprise_b.credit_code})
+    assert "employer" in response.context["form"].errors  # street2's enterprise: not in street1's scope
+    assert snapshot(*MODELS) == before
+    assert client.post(reverse("contracts:create"), data).status_code == 302
+    contract = Contract.objects.get()
+    assert set(contract.covered_enterprises.all()) == {district.enterprise_a, district.enterprise_none}
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
@@ -188,7 +205,7 @@ def test_edit_through_the_form(client, district, contract):
     client.force_login(district.grassroots1)
     url = reverse("contracts:edit", args=[contract.pk])
     data = {"title": "新标题", "covered_workers": 90, "term_years": 2, "topic_rest": "on",
-            "covered_enterprises": [district.enterprise_a.pk]}
+            "covered_enterprises": district.enterprise_a.credit_code}
     assert client.post(url, data).status_code == 302
     contract.refresh_from_db()
     assert (contract.title, contract.covered_workers, contract.term_years, contract.topic_rest) == (
@@ -197,6 +214,6 @@ def test_edit_through_the_form(client, district, contract):
     before = snapshot(*MODELS)
     response = client.post(url, {**data, "term_years": 3})
     assert response.context["form"].errors["term_years"] == [gettext("The term cannot change after signing.")]
-    response = client.post(url, {**data, "covered_enterprises": [district.enterprise_b.pk]})
+    response = client.post(url, {**data, "covered_enterprises": district.enterprise_b.credit_code})
     assert "covered_enterprises" in response.context["form"].errors  # not in grassroots1's scope
     assert snapshot(*MODELS) == before
