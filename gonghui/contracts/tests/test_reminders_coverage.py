@@ -109,3 +109,13 @@ def test_coverage_counts_only_what_the_user_may_see(covered):
         "contracts": 1, "enterprises": 1, "workers": 80, "declared_workers": 80}
     assert coverage(user=covered.nobody, org=covered.root) == {
         "contracts": 0, "enterprises": 0, "workers": 0, "declared_workers": 0}
+
+
+def test_daily_task_is_scheduled():
+    from django.conf import settings
+
+    from gonghui.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["contracts-daily"]
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks

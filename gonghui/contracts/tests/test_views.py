@@ -217,3 +217,10 @@ def test_edit_through_the_form(client, district, contract):
     response = client.post(url, {**data, "covered_enterprises": district.enterprise_b.credit_code})
     assert "covered_enterprises" in response.context["form"].errors  # not in grassroots1's scope
     assert snapshot(*MODELS) == before
+
+
+def test_live_filter_answers_with_the_table_only(client, district, contract):
+    client.force_login(district.street1_user)
+    response = client.get(reverse("contracts:list"), {"q": "东方"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html and contract.title in html
