@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from gonghui.core.scoping import VIEW, gate, restrict
 
-from .models import Attendance, Enrolment, EnrolmentStatus, NursingRoom, SummerClass
+from .models import MIN_ROOM_AREA, Attendance, Enrolment, EnrolmentStatus, NursingRoom, SummerClass
 
 
 def _with_counts(qs):
@@ -64,8 +64,16 @@ def waiting_position(enrolment: Enrolment) -> int | None:
     return ahead.count() + 1
 
 
-def room_list(*, user, action: str = VIEW):
-    return restrict(NursingRoom.objects.all(), user, action).select_related("org").order_by("name", "pk")
+def below_standard_q() -> Q:
+    """Rooms missing any standard item or smaller than 10 m² (the same rule as NursingRoom.shortfalls)."""
+    return Q(area_m2__lt=MIN_ROOM_AREA) | Q(lockable=False) | Q(changing_table=False) | Q(sink=False) | Q(fridge=False)
+
+
+def room_list(*, user, below_standard: bool | None = None, action: str = VIEW):
+    qs = restrict(NursingRoom.objects.all(), user, action).select_related("org")
+    if below_standard is not None:
+        qs = qs.filter(below_standard_q()) if below_standard else qs.exclude(below_standard_q())
+    return qs.order_by("name", "pk")
 
 
 def room_get(*, user, pk, action: str = VIEW) -> NursingRoom:

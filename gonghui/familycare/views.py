@@ -116,9 +116,10 @@ def attendance(request, pk):
 
 @cadre_required
 def room_list(request):
+    below = {"yes": True, "no": False}.get(request.GET.get("below_standard", ""))
     return render(request, "familycare/room_list.html", {
-        "page_obj": paginate(request, selectors.room_list(user=request.user), PAGE_SIZE),
-        "may_create": _orgs(request.user).exists()})
+        "page_obj": paginate(request, selectors.room_list(user=request.user, below_standard=below), PAGE_SIZE),
+        "below": below, "may_create": _orgs(request.user).exists()})
 
 
 @cadre_required

@@ -221,3 +221,17 @@ def test_console_query_counts_do_not_grow_with_rows(client, parents, room):
         make_class(parents, name=f"班{i}")
         room_create(actor=parents.district, org=parents.union_a, name=f"小屋{i}", address="一层", area_m2="11")
     assert [_queries(client, url) for url in urls] == few
+
+
+def test_console_room_filter_matches_the_standard_rule(client, district, room):
+    for i, missing in enumerate(("lockable", "changing_table", "sink", "fridge", "area_m2")):
+        data = {"lockable": True, "changing_table": True, "sink": True, "fridge": True, "area_m2": "10"}
+        data[missing] = "9.9" if missing == "area_m2" else False
+        room_create(actor=district.district, org=district.union_a, name=f"小屋{i}", address="一层", **data)
+    client.force_login(district.grassroots1)
+    url = reverse("familycare:rooms")
+    below = list(client.get(url, {"below_standard": "yes"}).context["page_obj"])
+    meets = list(client.get(url, {"below_standard": "no"}).context["page_obj"])
+    assert len(below) == 5 and all(r.below_standard for r in below)
+    assert meets == [room] and not room.below_standard
+    assert client.get(url).context["page_obj"].paginator.count == 6
