@@ -21,9 +21,18 @@ class ClassForm(forms.Form):
                                help_text=_("When the class meets, such as “Mon–Fri 8:30–16:30”."))
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
 
-    def __init__(self, *args, orgs, **kwargs):
+    EDITABLE = ("name", "capacity", "sessions", "address")
+
+    def __init__(self, *args, orgs, summer_class=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs
+        if summer_class is not None:  # ages and dates are fixed once parents have enrolled against them
+            for name in set(self.fields) - set(self.EDITABLE):
+                del self.fields[name]
+
+    @classmethod
+    def initial_for(cls, summer_class) -> dict:
+        return {name: getattr(summer_class, name) for name in cls.EDITABLE}
 
 
 class EnrolForm(forms.Form):

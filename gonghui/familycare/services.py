@@ -87,6 +87,49 @@ def class_create(*, actor, org, name: str, capacity: int, min_age: int, max_age:
     return summer_class
 
 
+CLASS_EDITABLE = ("name", "capacity", "sessions", "address")
+
+
+@transaction.atomic
+def class_update(*, actor, summer_class: SummerClass, request=None, **changes) -> SummerClass:
+    """Change the name, places, sessions or address. More places move the waiting list up (first come first);
+    fewer places than children already confirmed is refused. Ages and dates are fixed once created."""
+    summer_class = _locked_class(summer_class)
+    if not may_manage_class(actor, summer_class):
+        raise PermissionDenied
+    unknown = set(changes) - set(CLASS_EDITABLE)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
+    errors: dict[str, str] = {}
+    for field, limit in (("name", 100), ("sessions", 200), ("address", 200)):
+        if field in changes:
+            changes[field] = (changes[field] or "").strip()
+            if len(changes[field]) > limit:
+                errors[field] = _("At most %(n)d characters.") % {"n": limit}
+    if "name" in changes and not changes["name"]:
+        errors["name"] = _("Please enter the name of the class.")
+    enrolled = summer_class.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
+    if "capacity" in changes:
+        _whole(changes["capacity"], "capacity", errors, low=1, high=MAX_CAPACITY,
+               message=_("The number of places must be between 1 and %(max)d.") % {"max": MAX_CAPACITY})
+        if "capacity" not in errors and changes["capacity"] < enrolled:
+            errors["capacity"] = _("%(n)d children already have a place: the class cannot have fewer places.") % {
+                "n": enrolled}
+    if errors:
+        raise ValidationError(errors)
+    for name, value in changes.items():
+        setattr(summer_class, name, value)
+    summer_class.save()
+    free = summer_class.capacity - enrolled
+    promoted = list(summer_class.enrolments.filter(status=EnrolmentStatus.WAITING).order_by("created_at", "pk")[
+        :max(free, 0)])
+    for enrolment in promoted:
+        _move(enrolment, EnrolmentStatus.ENROLLED, actor=actor)
+    audit_record(actor=actor, action="familycare.class_update", target=summer_class, request=request,
+                 detail={"fields": sorted(changes), "promoted": [e.pk for e in promoted]})
+    return summer_class
+
+
 # --- enrolment -----------------------------------------------------------------------------------
 
 def attendance_rate(enrolment: Enrolment) -> Decimal | None:

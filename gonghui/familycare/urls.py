@@ -7,6 +7,7 @@ urlpatterns = [
     path("summer/", views.class_list, name="classes"),
     path("summer/new/", views.class_create, name="class_create"),
     path("summer/<int:pk>/", views.class_detail, name="class"),
+    path("summer/<int:pk>/edit/", views.class_edit, name="class_edit"),
     path("summer/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("summer/enrolments/<int:pk>/cancel/", views.enrolment_cancel, name="cancel"),
     path("nursing-rooms/", views.room_list, name="rooms"),

@@ -54,6 +54,26 @@ def class_create(request):
 
 
 @cadre_required
+@require_http_methods(["GET", "POST"])
+def class_edit(request, pk):
+    summer_class = selectors.class_get(user=request.user, pk=pk, action=MANAGE)
+    form = ClassForm(request.POST or None, orgs=None, summer_class=summer_class,
+                     initial=ClassForm.initial_for(summer_class))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            if changes:
+                services.class_update(actor=request.user, summer_class=summer_class, request=request, **changes)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The class was saved."))
+            return redirect("familycare:class", pk=summer_class.pk)
+    return render(request, "familycare/form.html", {"form": form, "title": _("Edit"), "subject": summer_class,
+                                                    "back": "familycare:classes"})
+
+
+@cadre_required
 def class_detail(request, pk):
     summer_class = selectors.class_get(user=request.user, pk=pk)
     enrolments = list(selectors.class_enrolments(summer_class))

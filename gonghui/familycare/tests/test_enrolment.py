@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from gonghui.audit.models import AuditEvent
 from gonghui.familycare.models import Attendance, Child, Enrolment, EnrolmentEvent, EnrolmentStatus, SummerClass
 from gonghui.familycare.selectors import waiting_position
-from gonghui.familycare.services import attendance_record, class_create, enrol, enrolment_cancel
+from gonghui.familycare.services import attendance_record, class_create, class_update, enrol, enrolment_cancel
 from gonghui.testing import snapshot
 
 from .conftest import TODAY, child_born, make_class, past_class
@@ -217,3 +217,27 @@ def test_cancelling_at_the_end_does_not_lift_the_bar(parents):
     Enrolment.objects.filter(year=summer_class.year - 1).update(status=CANCELLED)
     with pytest.raises(ValidationError):
         _enrol(parents.worker1_user, summer_class)
+
+
+def test_more_places_move_the_waiting_list_up_in_order(parents):
+    summer_class = make_class(parents, capacity=1)
+    a, b, c, d = (_enrol(user, summer_class, name=f"孩子{i}") for i, user in enumerate(parents.parents))
+    class_update(actor=parents.street1_user, summer_class=summer_class, capacity=3)
+    statuses = dict(Enrolment.objects.values_list("pk", "status"))
+    assert statuses == {a.pk: ENROLLED, b.pk: ENROLLED, c.pk: ENROLLED, d.pk: WAITING}
+    assert waiting_position(Enrolment.objects.get(pk=d.pk)) == 1
+
+
+def test_fewer_places_than_confirmed_is_refused(parents):
+    summer_class = make_class(parents, capacity=2)
+    for i, user in enumerate(parents.parents[:2]):
+        _enrol(user, summer_class, name=f"孩子{i}")
+    before = snapshot(*MODELS)
+    for kwargs, field in (({"capacity": 1}, "capacity"), ({"capacity": -1}, "capacity"), ({"name": " "}, "name"),
+                          ({"min_age": 3}, "min_age")):
+        with pytest.raises(ValidationError) as exc:
+            class_update(actor=parents.street1_user, summer_class=summer_class, **kwargs)
+        assert list(exc.value.message_dict) == [field]
+    with pytest.raises(PermissionDenied):
+        class_update(actor=parents.street2_user, summer_class=summer_class, capacity=5)
+    assert snapshot(*MODELS) == before

@@ -29,6 +29,8 @@ def _console_pages(summer_class, room):
     return [
         ("get", reverse("familycare:class", args=[summer_class.pk]), None),
         ("get", reverse("familycare:attendance", args=[summer_class.pk]), None),
+        ("get", reverse("familycare:class_edit", args=[summer_class.pk]), None),
+        ("post", reverse("familycare:class_edit", args=[summer_class.pk]), {"name": "x", "capacity": 9}),
         ("post", reverse("familycare:attendance", args=[summer_class.pk]), {"day": TODAY.isoformat()}),
         ("get", reverse("familycare:room_edit", args=[room.pk]), None),
         ("post", reverse("familycare:room_edit", args=[room.pk]), {"name": "x", "address": "y", "area_m2": "9"}),
@@ -87,10 +89,16 @@ def test_console_class_create_and_detail(client, parents):
     assert [e.child.name for e in response.context["waiting"]] == ["孩子1"]
     html = response.content.decode()
     assert "13800001111" not in html and "138****1111" in html  # the parent's mobile is masked
+    response = client.post(reverse("familycare:class_edit", args=[summer_class.pk]), {"name": "x", "capacity": 0})
+    assert response.status_code == 200 and "capacity" in response.context["form"].errors
     # The cadre cancels the place: the waiting child moves up.
     first = Enrolment.objects.get(child__name="孩子0")
     assert client.post(reverse("familycare:cancel", args=[first.pk])).status_code == 302
     assert Enrolment.objects.get(child__name="孩子1").status == "enrolled"
+    response = client.post(reverse("familycare:class_edit", args=[summer_class.pk]),
+                           {"name": "东街道暑托班（二期）", "capacity": 2, "sessions": "上午"})
+    summer_class.refresh_from_db()
+    assert response.status_code == 302 and (summer_class.name, summer_class.capacity) == ("东街道暑托班（二期）", 2)
 
 
 def test_attendance_sheet_through_the_page(client, parents):
