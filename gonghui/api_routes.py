@@ -4,8 +4,10 @@ from gonghui.accounts.api import router as auth_router
 from gonghui.appeals.api import router as appeals_router
 from gonghui.campaigns.api import router as campaigns_router
 from gonghui.cockpit.api import router as cockpit_router
+from gonghui.contracts.api import router as contracts_router
 from gonghui.core.api import api
 from gonghui.enterprises.api import router as enterprises_router
+from gonghui.familycare.api import router as familycare_router
 from gonghui.hardship.api import router as hardship_router
 from gonghui.imports.api import router as imports_router
 from gonghui.members.api import applications_router, me_router
@@ -26,3 +28,5 @@ api.add_router("/cockpit", cockpit_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/hardship", hardship_router)
 api.add_router("/appeals", appeals_router)
+api.add_router("/contracts", contracts_router)
+api.add_router("/familycare", familycare_router)

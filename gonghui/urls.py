@@ -21,6 +21,7 @@ urlpatterns = [
     path("hardship/", include("gonghui.hardship.portal_urls")),
     path("requests/", include("gonghui.appeals.portal_urls")),
     path("messages/", include("gonghui.notifications.urls")),
+    path("familycare/", include("gonghui.familycare.portal_urls")),
     path("", include("gonghui.portal.urls")),
 ]
 

@@ -23,6 +23,8 @@ urlpatterns = [
     path("enterprises/", include("gonghui.enterprises.urls")),
     path("members/", include("gonghui.members.urls")),
     path("outreach/", include("gonghui.outreach.urls")),
+    path("contracts/", include("gonghui.contracts.urls")),
+    path("familycare/", include("gonghui.familycare.urls")),
     path("coverage/", include("gonghui.coverage.urls")),
     path("cockpit/", include("gonghui.cockpit.urls")),
     path("campaigns/", include("gonghui.campaigns.urls")),

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.imports",
     "gonghui.outreach",
+    "gonghui.contracts",
+    "gonghui.familycare",
     "gonghui.coverage",
     "gonghui.cockpit",
     "gonghui.campaigns",
@@ -189,6 +191,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Deadlines breached since the last run open one supervision order each (gonghui.appeals.supervision).
     "appeals-escalate": {"task": "appeals.escalate", "schedule": 300.0},
+    # Filed contracts come into force after 15 days; expiry reminders at 90 and 30 days (gonghui.contracts).
+    "contracts-daily": {"task": "contracts.daily", "schedule": crontab(hour=5, minute=30)},
 }
 REGISTRATIONS_INBOX = Path(env_str("REGISTRATIONS_INBOX", str(VAR_DIR / "registrations-inbox")))
 
