@@ -1,8 +1,12 @@
 """/api/v1/cockpit: the cockpit's figures for the caller's scope (or one org in it; out of scope is 404)."""
 
+from datetime import date
+from decimal import Decimal
+
 from ninja import Router, Schema
 
 from . import selectors
+from .service_figures import service_figures
 
 router = Router(tags=["cockpit"])
 
@@ -31,10 +35,22 @@ class TileOut(Schema):
     figures: FiguresOut
 
 
+class ServicesOut(Schema):
+    since: date
+    requests: int
+    on_time_answer: Decimal | None
+    satisfaction: Decimal | None
+    hardship_files: int
+    hardship_overdue: int
+    aid_grants_paid: int
+    aid_amount_paid: Decimal
+
+
 class CockpitOut(Schema):
     org_id: int | None
     name: str
     figures: FiguresOut
+    services: ServicesOut
     children: list[TileOut]
 
 
@@ -47,14 +63,18 @@ def _figures(f: selectors.Figures) -> dict:
 @router.get("", response=CockpitOut)
 def cockpit_api(request, org_id: int | None = None):
     """Members, new-form members, census and covered enterprises, both rates and the plan pipeline, with one
-    entry per child org. Without `org_id`: the top of the caller's scope."""
+    entry per child org; and, for the year to date, requests with the on-time answer and satisfaction rates
+    (percentages), hardship files on record and overdue for review, and aid paid. Without `org_id`: the
+    top of the caller's scope."""
     org = selectors.cockpit_org(user=request.auth, pk=org_id) if org_id is not None else None
     result = selectors.cockpit_figures(user=request.auth, org=org)
     org = result["org"]
+    services = service_figures(user=request.auth, orgs=[org] if org else [t.org for t in result["tiles"]])
     return {
         "org_id": org.pk if org else None,
         "name": org.name if org else "",
         "figures": _figures(result["total"]),
+        "services": {name: getattr(services, name) for name in ServicesOut.model_fields},
         "children": [{"org_id": t.org.pk, "name": t.org.name, "kind": t.org.kind, "figures": _figures(t.figures)}
                      for t in result["tiles"]],
     }

@@ -2,11 +2,13 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from gonghui.console.access import cadre_required
 from gonghui.orgs.models import OrgKind
 
 from . import selectors
+from .service_figures import service_figures
 
 
 def drill_org(request):
@@ -23,9 +25,11 @@ def drill_org(request):
 def cockpit(request):
     figures = selectors.cockpit_figures(user=request.user, org=drill_org(request))
     org = figures["org"]
+    subtrees = [org] if org is not None else [tile.org for tile in figures["tiles"]]
     # The lists behind the figures take a street (enterprises, plans) or a union subtree (members).
     street_id = org.pk if org is not None and org.kind == OrgKind.STREET else (org.street_id if org else None)
     return render(request, "cockpit/cockpit.html", {
         "org": org, "total": figures["total"], "tiles": figures["tiles"], "street_id": street_id,
         "drilled": "org" in request.GET,
+        "services": service_figures(user=request.user, orgs=subtrees), "today": timezone.localdate(),
     })

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gonghui.console.access import cadre_required
 from gonghui.console.pages import add_service_errors, paginate
 from gonghui.core import privacy
-from gonghui.core.scoping import MANAGE, restrict
+from gonghui.core.scoping import MANAGE, VIEW, gate, restrict
 from gonghui.members.models import Worker
 from gonghui.orgs.models import Org
 
@@ -75,12 +75,23 @@ def household_submit(request, form, formset, submit):
     return None
 
 
+def _within_org(request) -> Org | None:
+    """`?org=<pk>` narrows the list to one subtree (the cockpit's figures link here): 404 when out of scope."""
+    pk = request.GET.get("org", "").strip()
+    if not pk:
+        return None
+    if not pk.isdigit():
+        raise Http404
+    return gate(Org, request.user, VIEW, pk=int(pk))
+
+
 @cadre_required
 def file_list(request):
     form = FileFilterForm(request.GET or None)
-    qs = selectors.file_list(user=request.user, **form.filters())
+    org = _within_org(request)
+    qs = selectors.file_list(user=request.user, org=org, **form.filters())
     return render(request, "hardship/list.html", {
-        "form": form, "page_obj": paginate(request, qs, PER_PAGE),
+        "form": form, "page_obj": paginate(request, qs, PER_PAGE), "within": org,
         "overdue_count": selectors.overdue_review_list(user=request.user).count(),
         "never_assisted_count": selectors.never_assisted_list(user=request.user).count(),
         "may_manage": bool(request.user.scope_paths(MANAGE)),

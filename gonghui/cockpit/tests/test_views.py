@@ -115,7 +115,10 @@ def test_query_count_is_constant_as_data_grows(client, census):
     grow(census, 20, 1)
     grow(census, 60, 2)
     assert (count({}), count({"org": census.street1.pk})) == small
-    assert small[0] <= 10, small  # session, user, grants, scope root, tallies, children, session save (3)
+    # session, user, grants, scope root, tallies, children, session save (3): 10; then the service figures
+    # of the one subtree: the requests report (org, figures, by type, by category, merged), two hardship
+    # counts and the aid paid (8).
+    assert small[0] <= 18, small
 
 
 # --- API ----------------------------------------------------------------------------------------
