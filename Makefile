@@ -24,6 +24,7 @@ db: setup ## Create or migrate the database (SQLite in var/ unless DATABASE_URL 
 run: db ## Serve the platform at http://127.0.0.1:8000 with the demo district (SQLite, no servers)
 	mkdir -p var/broker var/broker-processed
 	$(PY) manage.py demo_district --if-empty
+	$(PY) manage.py cockpit_snapshots --backfill 12 --if-empty
 	$(PY) manage.py collectstatic --noinput -v 0
 	.venv/bin/honcho start -f Procfile.dev
 

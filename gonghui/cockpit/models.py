@@ -47,3 +47,27 @@ class OrgTally(models.Model):
 
     def __str__(self):
         return f"{self.org_id} {self.metric}={self.value}"
+
+
+class MonthlySnapshot(models.Model):
+    """An org's subtree figure at a month end, for the cockpit's growth and trend.
+
+    Written once a month from the tallies (`gonghui.cockpit.snapshots.snapshots_take`, run by Celery beat
+    just after midnight on the 1st), so a trend is one indexed read of twelve rows per figure whatever the
+    size of the subtree. Months before the first snapshot are backfilled from the records
+    (`snapshots_backfill`, `manage.py cockpit_snapshots --backfill 12`).
+    """
+
+    org = models.ForeignKey("orgs.Org", verbose_name=_("organisation"), related_name="+", on_delete=models.CASCADE,
+                            db_index=False)  # the unique constraint leads with org
+    metric = models.CharField(_("metric"), max_length=32)
+    month_end = models.DateField(_("month end"))
+    value = models.BigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly snapshot")
+        verbose_name_plural = _("monthly snapshots")
+        constraints = [models.UniqueConstraint(fields=["org", "metric", "month_end"], name="cockpit_snapshot_unique")]
+
+    def __str__(self):
+        return f"{self.org_id} {self.metric}@{self.month_end}={self.value}"

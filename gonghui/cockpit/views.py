@@ -7,7 +7,7 @@ from django.utils import timezone
 from gonghui.console.access import cadre_required
 from gonghui.orgs.models import OrgKind
 
-from . import selectors
+from . import selectors, snapshots
 from .service_figures import service_figures
 
 
@@ -32,4 +32,6 @@ def cockpit(request):
         "org": org, "total": figures["total"], "tiles": figures["tiles"], "street_id": street_id,
         "drilled": "org" in request.GET,
         "services": service_figures(user=request.user, orgs=subtrees), "today": timezone.localdate(),
+        **snapshots.growth_and_trend(figures["total"], subtrees),
     })
+

@@ -193,6 +193,8 @@ CELERY_BEAT_SCHEDULE = {
     "appeals-escalate": {"task": "appeals.escalate", "schedule": 300.0},
     # Filed contracts come into force after 15 days; expiry reminders at 90 and 30 days (gonghui.contracts).
     "contracts-daily": {"task": "contracts.daily", "schedule": crontab(hour=5, minute=30)},
+    # The cockpit's month-end figures, for growth and the 12-month trend (gonghui.cockpit.snapshots).
+    "cockpit-month-end": {"task": "cockpit.snapshot_month", "schedule": crontab(day_of_month=1, hour=0, minute=5)},
 }
 REGISTRATIONS_INBOX = Path(env_str("REGISTRATIONS_INBOX", str(VAR_DIR / "registrations-inbox")))
 
