@@ -21,6 +21,7 @@ from gonghui.members.models import Membership, MembershipStatus, Worker
 from gonghui.orgs.models import Org, OrgKind
 
 from .accounts import USERNAMES, create_accounts
+from .activity import write_activity
 from .enterprises import assign_unions, plan_enterprises, raise_headcounts, write_enterprises
 from .identities import CreditCodes
 from .people import People
@@ -76,6 +77,7 @@ def _generate(scale: str, seed: int, progress) -> list[tuple[str, str, str]]:
     People(streams["people"], tree, enterprises, timezone.now()).write(spec.workers, progress=progress)
     raise_headcounts(enterprises)
     accounts = create_accounts(tree, demo_union)
+    write_activity(seed)
     audit_record(actor=None, action="demo.generate", detail={"scale": scale, "seed": seed})
     return accounts
 
