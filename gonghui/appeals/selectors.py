@@ -4,7 +4,7 @@ workers through their own account)."""
 from django.db.models import Exists, OuterRef
 
 from gonghui.core.privacy import blind_index
-from gonghui.core.scoping import VIEW, gate, restrict
+from gonghui.core.scoping import VIEW, gate, scope_q
 from gonghui.core.validators import check_mobile
 from gonghui.members.selectors import worker_list
 
@@ -24,7 +24,14 @@ class Queue:
 
 
 def _scoped(user, action=VIEW):
-    return restrict(Appeal.objects.all(), user, action).select_related("org", "worker", "handler")
+    """The requests of the user's org subtrees. Not `restrict`: its "or my own" clause would list a cadre's
+    own request (filed as a worker elsewhere) in their console queue, where its link is a 404, and it kept
+    the count from starting at the subtree's unions (3.2 s against 18 ms over 500,000 requests on SQLite).
+    A worker's own requests are `my_appeals`."""
+    paths = user.scope_paths(action) if user.is_authenticated and user.is_active else []
+    q = scope_q(Appeal, paths)  # without the user: no owner clause
+    qs = Appeal.objects.filter(q) if q is not None else Appeal.objects.none()
+    return qs.select_related("org", "worker", "handler")
 
 
 def appeal_list(*, user, queue: str = Queue.SUBTREE, status: str = "", appeal_type: str = "", category: str = "",

@@ -44,8 +44,13 @@ MAX_NOTE = 2000
 # --- helpers ---------------------------------------------------------------------------------------
 
 def org_cadres(org: Org):
-    """Active users holding a cadre role granted on exactly this org."""
-    return User.objects.filter(is_active=True, grants__role__in=CADRE_ROLES, grants__org=org).distinct()
+    """The active cadres of this org, or of the nearest org above it that has any: a joint union of riders
+    often has no cadre account of its own, and its street must hear of a new request."""
+    for org_id in reversed([int(p) for p in org.path.strip("/").split("/") if p]):
+        users = User.objects.filter(is_active=True, grants__role__in=CADRE_ROLES, grants__org_id=org_id).distinct()
+        if users.exists():
+            return users
+    return User.objects.none()
 
 
 def may_handle(user, appeal: Appeal) -> bool:

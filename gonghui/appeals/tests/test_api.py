@@ -77,7 +77,12 @@ def test_the_queue_is_scoped_and_filters_name_the_field(district, at):
     assert listed("street1") == {hidden.pk, shared.pk} and listed("district") == {hidden.pk, shared.pk}
     assert listed("grassroots1") == {shared.pk}
     assert listed("street2") == set() and listed("nobody") == set() and listed("auditor") == set()
-    assert listed("worker1") == {hidden.pk, shared.pk}  # a worker sees only their own, as everywhere
+    # The queue is the cadres' (their subtrees only); a worker's own requests are /appeals/mine.
+    assert listed("worker1") == set()
+    mine = api_as("worker1").get("/appeals/mine")
+    assert mine.status_code == 200
+    rows = mine.json()["items"] if isinstance(mine.json(), dict) else mine.json()
+    assert {row["id"] for row in rows} == {hidden.pk, shared.pk}
     assert listed("street1", category="social_insurance") == {shared.pk}
     assert "category" in field_errors(api_as("street1").get("/appeals", {"category": "aliens"}))
     assert "queue" in field_errors(api_as("street1").get("/appeals", {"queue": "everything"}))

@@ -262,3 +262,23 @@ def test_the_return_visit_is_recorded_from_the_detail_page(district, at):
     assert as_user(district.grassroots1).post(url, {"outcome": "职工同意再等一周"}).status_code == 302
     visit.refresh_from_db()
     assert visit.outcome == "职工同意再等一周" and visit.done_by == district.grassroots1
+
+
+def test_a_cadres_own_request_elsewhere_is_not_in_their_console_queue(district, at):
+    # street2's cadre is also a member of union A (street1) and files a request there as a worker.
+    from gonghui.appeals.selectors import appeal_list
+    from gonghui.appeals.tests.conftest import file_for
+    from gonghui.testing import make_worker
+
+    make_worker(name="王二", org=district.union_a, user=district.street2_user, mobile="13600002222")
+    own = file_for(district, actor=district.street2_user, user=district.street2_user)
+    assert own.org == district.union_a
+    assert own.pk not in set(appeal_list(user=district.street2_user).values_list("pk", flat=True))
+
+
+def test_a_union_without_cadres_has_its_street_told_of_a_new_request(district, at):
+    from gonghui.appeals.services import org_cadres
+
+    assert district.joint1.pk not in [g.org_id for g in district.street1_user.grants.all()]
+    assert list(org_cadres(district.joint1)) == [district.street1_user]
+    assert district.grassroots1 in list(org_cadres(district.union_a))
