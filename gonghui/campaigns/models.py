@@ -175,6 +175,11 @@ class Application(models.Model):
             elif reason.get("code") == "evidence_missing":
                 texts.append(gettext("Documents not provided: %(names)s") % {
                     "names": "、".join(reason.get("missing", []))})
+            elif reason.get("code") == "not_active_member":  # found by a later re-check (campaigns.recheck)
+                texts.append(gettext("No longer an active member of a union this campaign covers."))
+            elif reason.get("code") == "hardship_file_missing":
+                texts.append(gettext("This category requires a hardship file, but none is filed on record "
+                                     "and none was declared."))
         return texts
 
     def check_move(self, to_status: str, *, reason: str = "") -> None:

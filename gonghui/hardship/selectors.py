@@ -40,7 +40,10 @@ def scoped_files(user, action: str = VIEW):
 
 def file_list(*, user, status: str = "", cause: str = "", org=None, overdue: bool = False,
               never_assisted: bool = False, today: dt.date | None = None, action: str = VIEW):
-    qs = scoped_files(user, action).select_related("householder", "org")
+    # prefetch, not select_related: a page takes its 50 files from the index first and then reads their
+    # householders and unions, instead of joining those of every file in scope before sorting (79,464
+    # overdue files district-wide in bench_care: 387 ms against 81 ms for the hand-written SQL on SQLite).
+    qs = scoped_files(user, action).prefetch_related("householder", "org")
     if org is not None:
         qs = qs.filter(org_id__in=_orgs_under([org.path]))
     if status:

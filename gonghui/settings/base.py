@@ -193,6 +193,8 @@ CELERY_BEAT_SCHEDULE = {
     "appeals-escalate": {"task": "appeals.escalate", "schedule": 300.0},
     # Filed contracts come into force after 15 days; expiry reminders at 90 and 30 days (gonghui.contracts).
     "contracts-daily": {"task": "contracts.daily", "schedule": crontab(hour=5, minute=30)},
+    # Undecided aid applications re-checked against memberships and hardship files (gonghui.campaigns.recheck).
+    "campaigns-precheck-nightly": {"task": "campaigns.precheck_nightly", "schedule": crontab(hour=2, minute=15)},
     # The cockpit's month-end figures, for growth and the 12-month trend (gonghui.cockpit.snapshots).
     "cockpit-month-end": {"task": "cockpit.snapshot_month", "schedule": crontab(day_of_month=1, hour=0, minute=5)},
 }

@@ -58,12 +58,15 @@ def test_overdue_review_list_and_review_clears_it(files):
     assert file1.last_reviewed_on == TODAY
 
 
-def test_overdue_list_is_one_query(files):
+def test_overdue_list_is_one_query_of_files_then_their_people_and_unions(files):
     _age(files.file1, 400)
     with CaptureQueriesContext(connection) as ctx:
         rows = list(selectors.overdue_review_list(user=files.street1_user, org=files.street1))
-    assert len(rows) == 1 and len(ctx.captured_queries) == 1
+        assert rows[0].householder.name and rows[0].org.name  # prefetched: no query per row
+    # The files (from the index, before any join), then the page's householders and unions.
+    assert len(rows) == 1 and len(ctx.captured_queries) == 3
     sql = ctx.captured_queries[0]["sql"]
+    assert "members_worker" not in sql
     assert "last_reviewed_on" in sql and "hardship_assistance" not in sql
     # No "OR my own household" for a cadre: that OR would keep the database off the (org, status, date) index.
     assert " OR " not in sql.upper()
