@@ -192,9 +192,9 @@ def _appeal_row(rng, pk, now, members, moments, deadlines, handlers, last_in_org
 SCOPE = "FROM appeals_appeal a JOIN orgs_org o ON o.id = a.org_id"
 PAGE_COLUMNS = """a.id, a.submitted_at, a.appeal_type, a.category, a.anonymous, a.contact_name, w.name, o.name,
        a.status, a.accept_due, a.accept_warn_at, a.accepted_at, a.answer_due, a.answer_warn_at, a.answered_at,
-       a.closed_at, a.paused_since, a.merged_into_id, h.username"""
+       a.closed_at, a.paused_since, a.merged_into_id"""
 PAGE_JOINS = """JOIN orgs_org o ON o.id = a.org_id
-LEFT JOIN members_worker w ON w.id = a.worker_id LEFT JOIN accounts_user h ON h.id = a.handler_id"""
+LEFT JOIN members_worker w ON w.id = a.worker_id"""
 QUEUE_SQL = {
     "subtree": (
         f"SELECT COUNT(*) {SCOPE} WHERE o.path LIKE %(path)s",
@@ -245,7 +245,7 @@ def page_queue(user) -> tuple[int, list]:
     page = Paginator(selectors.appeal_list(user=user), PER_PAGE).get_page(None)
     rows = list(page)
     for a in rows:  # the row template reads these; they must come with the page, not one query each
-        a.org.name, a.handler and a.handler.username, a.reporter_for_cadre()
+        a.org.name, a.reporter_for_cadre()
     return page.paginator.count, [a.pk for a in rows]
 
 

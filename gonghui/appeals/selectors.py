@@ -31,7 +31,7 @@ def _scoped(user, action=VIEW):
     paths = user.scope_paths(action) if user.is_authenticated and user.is_active else []
     q = scope_q(Appeal, paths)  # without the user: no owner clause
     qs = Appeal.objects.filter(q) if q is not None else Appeal.objects.none()
-    return qs.select_related("org", "worker", "handler")
+    return qs.select_related("org", "worker")  # what a queue row shows (the handler is on the detail page)
 
 
 def appeal_list(*, user, queue: str = Queue.SUBTREE, status: str = "", appeal_type: str = "", category: str = "",
