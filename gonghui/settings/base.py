@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "gonghui.hardship",
     "gonghui.notifications",
     "gonghui.appeals",
+    "gonghui.mediation",
     "gonghui.portal",
     "gonghui.console",
     "gonghui.demo",
@@ -193,6 +194,8 @@ CELERY_BEAT_SCHEDULE = {
     "appeals-escalate": {"task": "appeals.escalate", "schedule": 300.0},
     # Filed contracts come into force after 15 days; expiry reminders at 90 and 30 days (gonghui.contracts).
     "contracts-daily": {"task": "contracts.daily", "schedule": crontab(hour=5, minute=30)},
+    # Mediation without agreement 15 days after opening fails with arbitration advice (gonghui.mediation.tasks).
+    "mediation-fail-overdue": {"task": "mediation.fail_overdue", "schedule": crontab(minute=15)},
 }
 REGISTRATIONS_INBOX = Path(env_str("REGISTRATIONS_INBOX", str(VAR_DIR / "registrations-inbox")))
 
