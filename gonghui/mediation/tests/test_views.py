@@ -1,0 +1,164 @@
+"""Mediation pages through HTTP: permission matrix, mediator sees only assigned cases, bad input."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from gonghui.audit.models import AuditEvent
+from gonghui.mediation.models import CaseEvent, MediationCase, MediationCommittee, Mediator, Session, Status
+from gonghui.mediation.services import agreement_record
+from gonghui.testing import snapshot
+
+MODELS = (MediationCommittee, Mediator, MediationCase, CaseEvent, Session, AuditEvent)
+TODAY = timezone.localdate()
+
+
+def _case_pages(case):
+    return [
+        ("get", reverse("mediation:detail", args=[case.pk]), None),
+        ("get", reverse("mediation:session", args=[case.pk]), None),
+        ("get", reverse("mediation:agreement", args=[case.pk]), None),
+        ("get", reverse("mediation:failure", args=[case.pk]), None),
+        ("post", reverse("mediation:session", args=[case.pk]),
+         {"held_on": TODAY.isoformat(), "place": "会议室", "attendees": "双方"}),
+        ("post", reverse("mediation:agreement", args=[case.pk]), {"terms": "支付工资", "amount": "100"}),
+        ("post", reverse("mediation:failure", args=[case.pk]), {"advice": "申请仲裁"}),
+    ]
+
+
+def _cadre_pages(case):
+    return [("get", reverse("mediation:assign", args=[case.pk]), None),
+            ("post", reverse("mediation:assign", args=[case.pk]), {"mediator": case.mediator_id})]
+
+
+def _global_pages():
+    return [("get", reverse("mediation:cases"), None), ("get", reverse("mediation:committees"), None),
+            ("get", reverse("mediation:mediators"), None), ("get", reverse("mediation:case_new"), None)]
+
+
+def test_anonymous_is_sent_to_sign_in(client, med):
+    before = snapshot(*MODELS)
+    pages = [*_case_pages(med.case1), *_cadre_pages(med.case1), *_global_pages(),
+             ("get", reverse("mediation:mine"), None),
+             ("get", reverse("mediation:download", args=[med.case1.pk]), None)]
+    for method, url, data in pages:
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 302 and "/login" in response["Location"], url
+    assert snapshot(*MODELS) == before
+
+
+def test_no_right_is_refused(client, med):
+    before = snapshot(*MODELS)
+    for user in (med.nobody, med.worker1_user, med.auditor):
+        client.force_login(user)
+        for method, url, data in [*_case_pages(med.case1), *_global_pages(), ("get", reverse("mediation:mine"), None)]:
+            assert getattr(client, method)(url, data).status_code == 403, (user, url)
+    assert snapshot(*MODELS) == before
+
+
+def test_mediator_sees_only_assigned_cases(client, med):
+    agreement_record(actor=med.med2_user, case=med.case2, terms="支付工资", amount="10")
+    client.force_login(med.med1_user)
+    response = client.get(reverse("mediation:mine"))
+    assert [c.pk for c in response.context["page"].object_list] == [med.case1.pk]
+    assert client.get(reverse("mediation:cases")).status_code == 302  # sent to their own list
+    assert client.get(reverse("mediation:detail", args=[med.case1.pk])).status_code == 200
+    before = snapshot(*MODELS)
+    for case in (med.case2, med.case3):
+        for method, url, data in _case_pages(case):
+            assert getattr(client, method)(url, data).status_code == 404, url
+        assert client.get(reverse("mediation:download", args=[case.pk])).status_code == 404
+    for method, url, data in [*_cadre_pages(med.case1), *_global_pages()[1:]]:
+        assert getattr(client, method)(url, data).status_code == 403, url
+    assert snapshot(*MODELS) == before
+
+
+def test_mediator_records_session_agreement_and_downloads_docx(client, med):
+    client.force_login(med.med1_user)
+    url = reverse("mediation:session", args=[med.case1.pk])
+    response = client.post(url, {"held_on": TODAY.isoformat(), "place": "东园会议室", "attendees": "李四、厂方"})
+    assert response.status_code == 302
+    response = client.post(reverse("mediation:agreement", args=[med.case1.pk]),
+                           {"terms": "厂方于月底前支付工资", "amount": "3500"})
+    assert response.status_code == 302
+    med.case1.refresh_from_db()
+    assert med.case1.status == Status.AGREED and med.case1.sessions.count() == 1
+    response = client.get(reverse("mediation:download", args=[med.case1.pk]))
+    assert response.status_code == 200 and response["Content-Type"].endswith("wordprocessingml.document")
+    assert b"".join(response.streaming_content).startswith(b"PK")
+    assert AuditEvent.objects.filter(action="mediation.agreement_download", actor=med.med1_user).count() == 1
+
+
+def test_street2_cadre_sees_none_of_street1s_cases(client, med):
+    client.force_login(med.street2_user)
+    response = client.get(reverse("mediation:cases"))
+    assert [c.pk for c in response.context["page"].object_list] == [med.case3.pk]
+    before = snapshot(*MODELS)
+    for method, url, data in [*_case_pages(med.case1), *_cadre_pages(med.case1),
+                              ("get", reverse("mediation:download", args=[med.case1.pk]), None)]:
+        assert getattr(client, method)(url, data).status_code == 404, url
+    assert snapshot(*MODELS) == before
+    assert client.get(reverse("mediation:mine")).status_code == 403
+
+
+def test_district_cadre_sees_all_and_assigns(client, med):
+    client.force_login(med.district)
+    response = client.get(reverse("mediation:cases"))
+    assert {c.pk for c in response.context["page"].object_list} == {med.case1.pk, med.case2.pk, med.case3.pk}
+    response = client.post(reverse("mediation:assign", args=[med.case1.pk]), {"mediator": med.mediator2.pk})
+    assert response.status_code == 302
+    med.case1.refresh_from_db()
+    assert med.case1.mediator == med.mediator2
+
+
+def test_cadre_opens_case_and_adds_committee_and_mediator(client, med):
+    client.force_login(med.street1_user)
+    response = client.post(reverse("mediation:committees"), {"org": med.union_a.pk, "kind": "enterprise",
+                                                              "name": "东方机械厂调委会"})
+    assert response.status_code == 302
+    committee = MediationCommittee.objects.get(name="东方机械厂调委会")
+    response = client.post(reverse("mediation:mediators"), {
+        "committee": committee.pk, "username": "med2", "name": "钱法官", "kind": "retired_judge",
+        "specialities": ["wage_arrears", "labour_contract"]})
+    assert response.status_code == 302
+    mediator = Mediator.objects.get(committee=committee)
+    assert mediator.specialities == ["wage_arrears", "labour_contract"]
+    response = client.post(reverse("mediation:case_new"), {
+        "committee": committee.pk, "mediator": mediator.pk, "worker_name": "李四", "employer_name": "东方机械厂",
+        "category": "wage_arrears", "claim_summary": "欠薪"})
+    case = MediationCase.objects.get(committee=committee)
+    assert response.status_code == 302 and case.status == Status.OPENED and case.mediator == mediator
+
+
+@pytest.mark.parametrize(("page", "data", "field", "message"), [
+    ("agreement", {"terms": "支付工资", "amount": "-1"}, "amount", "The amount cannot be negative."),
+    ("agreement", {"terms": "  ", "amount": "100"}, "terms", "Please write the terms the parties agreed."),
+    ("agreement", {"terms": "支付工资", "amount": "abc"}, "amount",
+     "Please enter the amount in yuan, such as 3500.00 (0 if nothing is paid)."),
+    ("failure", {"advice": " "}, "advice", "Please give the parties advice on arbitration."),
+    ("session", {"held_on": (TODAY + dt.timedelta(days=1)).isoformat(), "place": "会议室", "attendees": "双方"},
+     "held_on", "The date of a session cannot be in the future."),
+])
+def test_bad_input_names_the_field_and_changes_nothing(client, med, page, data, field, message):
+    client.force_login(med.med1_user)
+    before = snapshot(*MODELS)
+    response = client.post(reverse(f"mediation:{page}", args=[med.case1.pk]), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors
+    if gettext(message) not in errors[field]:  # a blank required field is refused by the form itself
+        assert errors[field] == [gettext("This field is required.")]
+    assert snapshot(*MODELS) == before
+    med.case1.refresh_from_db()
+    assert med.case1.status == Status.OPENED and not med.case1.agreement_file
+
+
+def test_assigning_another_committees_mediator_is_refused(client, med):
+    client.force_login(med.district)
+    before = snapshot(*MODELS)
+    response = client.post(reverse("mediation:assign", args=[med.case1.pk]), {"mediator": med.mediator3.pk})
+    assert response.status_code == 200 and "mediator" in response.context["form"].errors
+    assert snapshot(*MODELS) == before
