@@ -86,3 +86,16 @@ class CaseFilterForm(forms.Form):
 
     def status_value(self) -> str:
         return self.cleaned_data.get("status", "") if self.is_valid() else ""
+
+
+class FromAppealForm(forms.Form):
+    appeal = forms.IntegerField(label=_("Request number"), min_value=1)
+    committee = NamedChoiceField(label=_("Committee"), queryset=None)
+    mediator = NamedChoiceField(label=_("Mediator"), queryset=None, required=False, empty_label=_("Nobody yet"))
+    employer_name = forms.CharField(label=_("Employer side"), max_length=200, required=False,
+                                    help_text=_("Leave empty to take the worker's employer on record."))
+
+    def __init__(self, *args, committees, mediators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = committees
+        self.fields["mediator"].queryset = mediators

@@ -76,3 +76,11 @@ def may_mediate(user, case: MediationCase) -> bool:
     """The assigned mediator, or a cadre managing the committee: sessions, agreement, failure."""
     return bool(case.mediator_id and case.mediator.user_id == user.pk and case.mediator.active) \
         or may_manage_case(user, case)
+
+
+def case_reachable(*, user, status: str = ""):
+    """Every case the user may see: in their org scope as a cadre, or assigned to them as a mediator."""
+    if not (user and user.is_authenticated and user.is_active):
+        return MediationCase.objects.none()
+    qs = MediationCase.objects.select_related(*CASE_RELATED).filter(_reachable_q(user, VIEW))
+    return qs.filter(status=status) if status else qs

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.case_list, name="cases"),
     path("mine/", views.my_cases, name="mine"),
     path("new/", views.case_new, name="case_new"),
+    path("from-appeal/", views.from_appeal, name="from_appeal"),
     path("committees/", views.committees, name="committees"),
     path("mediators/", views.mediators, name="mediators"),
     path("<int:pk>/", views.detail, name="detail"),

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from gonghui.appeals.models import Appeal
 from gonghui.audit.services import audit_record
 from gonghui.console.access import cadre_required
 from gonghui.console.pages import add_service_errors, paginate
@@ -23,6 +24,7 @@ from .forms import (
     CaseForm,
     CommitteeForm,
     FailureForm,
+    FromAppealForm,
     MediatorForm,
     SessionForm,
 )
@@ -141,6 +143,34 @@ def case_new(request):
             messages.success(request, _("The case was opened."))
             return redirect("mediation:detail", pk=case.pk)
     return _form_page(request, form, _("Open a mediation case"))
+
+
+@cadre_required
+@require_http_methods(["GET", "POST"])
+def from_appeal(request):
+    """A worker's request (by its number) becomes a case; the request must be one the cadre may see."""
+    user = request.user
+    committees = selectors.committee_list(user=user, action=MANAGE)
+    if not committees.exists():
+        raise PermissionDenied
+    form = FromAppealForm(request.POST or None, initial={"appeal": request.GET.get("appeal")},
+                          committees=committees,
+                          mediators=selectors.mediator_list(user=user, action=MANAGE).filter(active=True))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        appeal = Appeal.objects.filter(pk=data.pop("appeal")).first()
+        try:
+            if appeal is None:
+                raise Http404
+            case = services.case_open_from_appeal(actor=user, appeal=appeal, request=request, **data)
+        except Http404:
+            form.add_error("appeal", _("There is no request with this number that you may see."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The case was opened."))
+            return redirect("mediation:detail", pk=case.pk)
+    return _form_page(request, form, _("Open a case from a worker's request"))
 
 
 @cadre_required

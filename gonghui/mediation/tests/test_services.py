@@ -138,3 +138,7 @@ def test_request_outside_scope_cannot_become_a_case(med):
     with pytest.raises(Http404):
         case_open_from_appeal(actor=med.street2_user, appeal=appeal, committee=med.committee2, mediator=None)
     assert snapshot(*MODELS) == before
+
+
+def test_overdue_job_is_scheduled(settings):
+    assert any(e["task"] == "mediation.fail_overdue" for e in settings.CELERY_BEAT_SCHEDULE.values())

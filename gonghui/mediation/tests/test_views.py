@@ -89,6 +89,8 @@ def test_mediator_records_session_agreement_and_downloads_docx(client, med):
     response = client.get(reverse("mediation:download", args=[med.case1.pk]))
     assert response.status_code == 200 and response["Content-Type"].endswith("wordprocessingml.document")
     assert b"".join(response.streaming_content).startswith(b"PK")
+    html = client.get(reverse("mediation:detail", args=[med.case1.pk])).content.decode()
+    assert reverse("mediation:download", args=[med.case1.pk]) in html
     assert AuditEvent.objects.filter(action="mediation.agreement_download", actor=med.med1_user).count() == 1
 
 
@@ -116,6 +118,8 @@ def test_district_cadre_sees_all_and_assigns(client, med):
 
 def test_cadre_opens_case_and_adds_committee_and_mediator(client, med):
     client.force_login(med.street1_user)
+    for name in ("from_appeal", "case_new", "committees", "mediators", "cases"):
+        assert client.get(reverse(f"mediation:{name}")).status_code == 200, name
     response = client.post(reverse("mediation:committees"), {"org": med.union_a.pk, "kind": "enterprise",
                                                               "name": "东方机械厂调委会"})
     assert response.status_code == 302
@@ -162,3 +166,38 @@ def test_assigning_another_committees_mediator_is_refused(client, med):
     response = client.post(reverse("mediation:assign", args=[med.case1.pk]), {"mediator": med.mediator3.pk})
     assert response.status_code == 200 and "mediator" in response.context["form"].errors
     assert snapshot(*MODELS) == before
+
+
+def test_inactive_mediator_loses_access(client, med):
+    Mediator.objects.filter(pk=med.mediator1.pk).update(active=False)
+    client.force_login(med.med1_user)
+    assert client.get(reverse("mediation:mine")).status_code == 403
+    assert client.get(reverse("mediation:detail", args=[med.case1.pk])).status_code == 403
+
+
+def test_request_becomes_a_case_through_the_page(client, med):
+    from gonghui.mediation.tests.test_services import _appeal
+
+    appeal = _appeal(med)
+    url = reverse("mediation:from_appeal")
+    client.force_login(med.street2_user)  # the request is under street1: not theirs to see
+    before = snapshot(*MODELS)
+    response = client.post(url, {"appeal": appeal.pk, "committee": med.committee2.pk})
+    assert response.status_code == 200 and "appeal" in response.context["form"].errors
+    assert snapshot(*MODELS) == before
+    client.force_login(med.street1_user)
+    response = client.post(url, {"appeal": appeal.pk, "committee": med.committee1.pk, "mediator": med.mediator1.pk})
+    assert response.status_code == 302
+    case = MediationCase.objects.get(appeal=appeal)
+    assert case.worker == med.worker1 and case.claim_summary == appeal.description and case.mediator == med.mediator1
+
+
+def test_cadre_records_failure_with_advice(client, med):
+    client.force_login(med.street1_user)
+    url = reverse("mediation:failure", args=[med.case2.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"advice": "建议向区劳动人事争议仲裁委员会申请仲裁"}).status_code == 302
+    med.case2.refresh_from_db()
+    assert med.case2.status == Status.FAILED and not med.case2.failed_automatically
+    assert client.get(reverse("mediation:detail", args=[med.case2.pk])).status_code == 200
+    assert client.get(reverse("mediation:download", args=[med.case2.pk])).status_code == 404
