@@ -11,6 +11,14 @@ class NamedChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
+class MediatorChoiceField(forms.ModelChoiceField):
+    """Shows kind and specialities, so a case can go to someone who knows its kind of dispute."""
+
+    def label_from_instance(self, obj):
+        parts = [str(obj.get_kind_display()), *obj.speciality_labels()]
+        return f"{obj.name} · {' / '.join(parts)}"
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -44,7 +52,7 @@ class MediatorForm(forms.Form):
 
 class CaseForm(forms.Form):
     committee = NamedChoiceField(label=_("Committee"), queryset=None)
-    mediator = NamedChoiceField(label=_("Mediator"), queryset=None, required=False, empty_label=_("Nobody yet"))
+    mediator = MediatorChoiceField(label=_("Mediator"), queryset=None, required=False, empty_label=_("Nobody yet"))
     worker_name = forms.CharField(label=_("Worker side"), max_length=100)
     employer_name = forms.CharField(label=_("Employer side"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
@@ -57,7 +65,7 @@ class CaseForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    mediator = NamedChoiceField(label=_("Mediator"), queryset=None)
+    mediator = MediatorChoiceField(label=_("Mediator"), queryset=None)
 
     def __init__(self, *args, mediators, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,7 +99,7 @@ class CaseFilterForm(forms.Form):
 class FromAppealForm(forms.Form):
     appeal = forms.IntegerField(label=_("Request number"), min_value=1)
     committee = NamedChoiceField(label=_("Committee"), queryset=None)
-    mediator = NamedChoiceField(label=_("Mediator"), queryset=None, required=False, empty_label=_("Nobody yet"))
+    mediator = MediatorChoiceField(label=_("Mediator"), queryset=None, required=False, empty_label=_("Nobody yet"))
     employer_name = forms.CharField(label=_("Employer side"), max_length=200, required=False,
                                     help_text=_("Leave empty to take the worker's employer on record."))
 

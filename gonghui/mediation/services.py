@@ -89,6 +89,20 @@ def mediator_add(*, actor, committee: MediationCommittee, username: str, name: s
     return mediator
 
 
+@transaction.atomic
+def mediator_set_active(*, actor, mediator: Mediator, active: bool, request=None) -> Mediator:
+    """Stand a mediator down (they lose their cases' pages at once) or take them back."""
+    mediator = Mediator.objects.select_for_update().select_related("committee__org").get(pk=mediator.pk)
+    if not can(actor, MANAGE, mediator.committee.org):
+        raise PermissionDenied
+    if mediator.active != active:
+        mediator.active = active
+        mediator.save(update_fields=["active"])
+        audit_record(actor=actor, action="mediation.mediator_set_active", target=mediator, request=request,
+                     detail={"active": active})
+    return mediator
+
+
 def _check_mediator(mediator, committee, errors: dict) -> None:
     if mediator is not None and (mediator.committee_id != committee.pk or not mediator.active):
         errors["mediator"] = _("Please choose an active mediator of this committee.")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("from-appeal/", views.from_appeal, name="from_appeal"),
     path("committees/", views.committees, name="committees"),
     path("mediators/", views.mediators, name="mediators"),
+    path("mediators/<int:pk>/toggle/", views.mediator_toggle, name="mediator_toggle"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/assign/", views.assign, name="assign"),
     path("<int:pk>/session/", views.session_new, name="session"),

@@ -4,9 +4,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.appeals.models import Appeal
 from gonghui.audit.services import audit_record
@@ -122,7 +122,17 @@ def mediators(request):
     elif request.method == "POST":
         raise PermissionDenied
     return render(request, "mediation/mediators.html", {
-        "mediators": selectors.mediator_list(user=user), "form": form})
+        "mediators": selectors.mediator_list(user=user), "form": form,
+        "manageable": set(selectors.mediator_list(user=user, action=MANAGE).values_list("pk", flat=True))})
+
+
+@cadre_required
+@require_POST
+def mediator_toggle(request, pk):
+    mediator = get_object_or_404(selectors.mediator_list(user=request.user, action=MANAGE), pk=pk)
+    services.mediator_set_active(actor=request.user, mediator=mediator, active=not mediator.active, request=request)
+    messages.success(request, _("The mediator was updated."))
+    return redirect("mediation:mediators")
 
 
 @cadre_required

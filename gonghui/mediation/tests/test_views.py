@@ -201,3 +201,29 @@ def test_cadre_records_failure_with_advice(client, med):
     assert med.case2.status == Status.FAILED and not med.case2.failed_automatically
     assert client.get(reverse("mediation:detail", args=[med.case2.pk])).status_code == 200
     assert client.get(reverse("mediation:download", args=[med.case2.pk])).status_code == 404
+
+
+def test_standing_a_mediator_down(client, med):
+    url = reverse("mediation:mediator_toggle", args=[med.mediator1.pk])
+    assert client.post(url).status_code == 302 and "/login" in client.post(url)["Location"]
+    before = snapshot(*MODELS)
+    client.force_login(med.med1_user)
+    assert client.post(url).status_code == 403
+    client.force_login(med.street2_user)
+    assert client.post(url).status_code == 404
+    assert snapshot(*MODELS) == before
+    client.force_login(med.street1_user)
+    assert url in client.get(reverse("mediation:mediators")).content.decode()
+    assert client.post(url).status_code == 302
+    med.mediator1.refresh_from_db()
+    assert not med.mediator1.active
+    client.force_login(med.med1_user)
+    assert client.get(reverse("mediation:detail", args=[med.case1.pk])).status_code == 403
+
+
+def test_portal_home_links_a_mediator_to_their_cases(client, med):
+    link = reverse("mediation:mine")
+    client.force_login(med.med1_user)
+    assert link in client.get(reverse("portal:home")).content.decode()
+    client.force_login(med.nobody)
+    assert link not in client.get(reverse("portal:home")).content.decode()
