@@ -107,3 +107,7 @@ class FromAppealForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["committee"].queryset = committees
         self.fields["mediator"].queryset = mediators
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for withdrawing"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/agreement/", views.agreement, name="agreement"),
     path("<int:pk>/agreement.docx", views.agreement_download, name="download"),
     path("<int:pk>/failure/", views.failure, name="failure"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
 ]

@@ -27,6 +27,7 @@ from .forms import (
     FromAppealForm,
     MediatorForm,
     SessionForm,
+    WithdrawForm,
 )
 from .models import Status
 
@@ -237,6 +238,19 @@ def failure(request, pk):
         if done:
             return done
     return _form_page(request, form, _("Record failure with arbitration advice"), case)
+
+
+@cadre_or_mediator_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    case = _case_to_mediate(request, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _run(request, form, services.case_withdraw, _("The application was withdrawn."),
+                    ("mediation:detail", case.pk), case=case)
+        if done:
+            return done
+    return _form_page(request, form, _("Record the withdrawal of the application"), case)
 
 
 @cadre_or_mediator_required

@@ -142,3 +142,17 @@ def test_request_outside_scope_cannot_become_a_case(med):
 
 def test_overdue_job_is_scheduled(settings):
     assert any(e["task"] == "mediation.fail_overdue" for e in settings.CELERY_BEAT_SCHEDULE.values())
+
+
+def test_withdrawal_needs_a_reason_and_closes_the_case(med):
+    from gonghui.mediation.services import case_withdraw
+
+    before = snapshot(*MODELS)
+    with pytest.raises(ValidationError) as exc:
+        case_withdraw(actor=med.med1_user, case=med.case1, reason="  ")
+    assert "reason" in exc.value.message_dict
+    assert snapshot(*MODELS) == before
+    case_withdraw(actor=med.med1_user, case=med.case1, reason="双方已自行和解")
+    med.case1.refresh_from_db()
+    assert med.case1.status == Status.WITHDRAWN and med.case1.closed_at is not None
+    assert med.case1.events.first().note == "双方已自行和解"

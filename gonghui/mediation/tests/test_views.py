@@ -26,6 +26,8 @@ def _case_pages(case):
          {"held_on": TODAY.isoformat(), "place": "会议室", "attendees": "双方"}),
         ("post", reverse("mediation:agreement", args=[case.pk]), {"terms": "支付工资", "amount": "100"}),
         ("post", reverse("mediation:failure", args=[case.pk]), {"advice": "申请仲裁"}),
+        ("get", reverse("mediation:withdraw", args=[case.pk]), None),
+        ("post", reverse("mediation:withdraw", args=[case.pk]), {"reason": "已和解"}),
     ]
 
 
@@ -143,6 +145,7 @@ def test_cadre_opens_case_and_adds_committee_and_mediator(client, med):
     ("agreement", {"terms": "支付工资", "amount": "abc"}, "amount",
      "Please enter the amount in yuan, such as 3500.00 (0 if nothing is paid)."),
     ("failure", {"advice": " "}, "advice", "Please give the parties advice on arbitration."),
+    ("withdraw", {"reason": ""}, "reason", "Please give the reason the application was withdrawn."),
     ("session", {"held_on": (TODAY + dt.timedelta(days=1)).isoformat(), "place": "会议室", "attendees": "双方"},
      "held_on", "The date of a session cannot be in the future."),
 ])
@@ -227,3 +230,25 @@ def test_portal_home_links_a_mediator_to_their_cases(client, med):
     assert link in client.get(reverse("portal:home")).content.decode()
     client.force_login(med.nobody)
     assert link not in client.get(reverse("portal:home")).content.decode()
+
+
+def test_case_list_query_budget(client, med, django_assert_max_num_queries):
+    from gonghui.mediation.services import case_open
+
+    for i in range(20):
+        case_open(actor=med.street1_user, committee=med.committee1, mediator=med.mediator1, worker_name=f"职工{i}",
+                  employer_name="东方机械厂", category="wage_arrears", claim_summary="欠薪")
+    client.force_login(med.district)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("mediation:cases"))
+    assert len(response.context["page"].object_list) == 23
+
+
+def test_mediator_records_a_withdrawal(client, med):
+    client.force_login(med.med1_user)
+    response = client.post(reverse("mediation:withdraw", args=[med.case1.pk]), {"reason": "双方已和解"})
+    assert response.status_code == 302
+    med.case1.refresh_from_db()
+    assert med.case1.status == Status.WITHDRAWN
+    html = client.get(reverse("mediation:detail", args=[med.case1.pk])).content.decode()
+    assert reverse("mediation:withdraw", args=[med.case1.pk]) not in html  # closed: no more actions
