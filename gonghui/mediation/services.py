@@ -56,7 +56,7 @@ def committee_create(*, actor, org, kind: str, name: str, request=None) -> Media
     errors: dict = {}
     name = _text(name, "name", errors, _("Please enter the committee's name."), 100)
     if kind not in CommitteeKind.values:
-        errors["kind"] = _("Please choose one of the kinds in the list.")
+        errors["kind"] = _("Please choose a committee kind from the list.")
     if name and MediationCommittee.objects.filter(org=org, name=name).exists():
         errors["name"] = _("This union already has a committee of that name.")
     _raise(errors)
@@ -78,7 +78,7 @@ def mediator_add(*, actor, committee: MediationCommittee, username: str, name: s
     elif Mediator.objects.filter(user=user, committee=committee).exists():
         errors["username"] = _("This account is already a mediator of this committee.")
     if kind not in MediatorKind.values:
-        errors["kind"] = _("Please choose one of the kinds in the list.")
+        errors["kind"] = _("Please choose a mediator kind from the list.")
     specialities = list(dict.fromkeys(specialities or ()))
     if any(s not in Category.values for s in specialities):
         errors["specialities"] = _("Please choose specialities from the list.")

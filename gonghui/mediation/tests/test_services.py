@@ -156,3 +156,19 @@ def test_withdrawal_needs_a_reason_and_closes_the_case(med):
     med.case1.refresh_from_db()
     assert med.case1.status == Status.WITHDRAWN and med.case1.closed_at is not None
     assert med.case1.events.first().note == "双方已自行和解"
+
+
+def test_committee_and_mediator_bad_input_names_the_field(med):
+    from gonghui.mediation.services import committee_create, mediator_add
+
+    before = snapshot(MediationCase, AuditEvent, *{type(med.committee1), type(med.mediator1)})
+    with pytest.raises(ValidationError) as exc:
+        committee_create(actor=med.street1_user, org=med.street1, kind="x", name="东园调委会")
+    assert set(exc.value.message_dict) == {"kind", "name"}  # bad kind, name taken in this union
+    with pytest.raises(ValidationError) as exc:
+        mediator_add(actor=med.street1_user, committee=med.committee1, username="nosuchuser", name=" ",
+                     kind="lawyer", specialities=["astrology"])
+    assert set(exc.value.message_dict) == {"username", "name", "specialities"}
+    with pytest.raises(PermissionDenied):
+        committee_create(actor=med.street2_user, org=med.street1, kind="park", name="越权调委会")
+    assert snapshot(MediationCase, AuditEvent, *{type(med.committee1), type(med.mediator1)}) == before
