@@ -5,6 +5,8 @@ A case moves between statuses only through `MediationCase.check_move` (called by
 scoped through the committee's org; a mediator additionally sees the cases assigned to them.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -140,6 +142,11 @@ class MediationCase(models.Model):
     @property
     def number(self) -> str:
         return f"TJ{self.opened_at:%Y}-{self.pk:06d}"
+
+    @property
+    def mediation_deadline(self):
+        """After this moment without agreement the case fails with arbitration advice (the periodic job)."""
+        return self.opened_at + dt.timedelta(days=MEDIATION_DAYS)
 
     @property
     def is_open(self) -> bool:

@@ -67,7 +67,9 @@ def test_mediator_sees_only_assigned_cases(client, med):
     response = client.get(reverse("mediation:mine"))
     assert [c.pk for c in response.context["page"].object_list] == [med.case1.pk]
     assert client.get(reverse("mediation:cases")).status_code == 302  # sent to their own list
-    assert client.get(reverse("mediation:detail", args=[med.case1.pk])).status_code == 200
+    response = client.get(reverse("mediation:detail", args=[med.case1.pk]))
+    assert response.status_code == 200 and response.context["case"].mediation_deadline == (
+        med.case1.opened_at + dt.timedelta(days=15))
     before = snapshot(*MODELS)
     for case in (med.case2, med.case3):
         for method, url, data in _case_pages(case):
