@@ -10,6 +10,7 @@ from gonghui.enterprises.api import router as enterprises_router
 from gonghui.familycare.api import router as familycare_router
 from gonghui.hardship.api import router as hardship_router
 from gonghui.imports.api import router as imports_router
+from gonghui.mediation.api import router as mediation_router
 from gonghui.members.api import applications_router, me_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
@@ -30,3 +31,4 @@ api.add_router("/hardship", hardship_router)
 api.add_router("/appeals", appeals_router)
 api.add_router("/contracts", contracts_router)
 api.add_router("/familycare", familycare_router)
+api.add_router("/mediation", mediation_router)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("campaigns/", include("gonghui.campaigns.urls")),
     path("hardship/", include("gonghui.hardship.urls")),
     path("appeals/", include("gonghui.appeals.urls")),
+    path("mediation/", include("gonghui.mediation.urls")),
     path("audit/", include("gonghui.audit.urls")),
     path("security/", include("gonghui.accounts.security_urls")),
 ]

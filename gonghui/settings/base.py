@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "gonghui.hardship",
     "gonghui.notifications",
     "gonghui.appeals",
+    "gonghui.mediation",
     "gonghui.portal",
     "gonghui.console",
     "gonghui.demo",
@@ -197,6 +198,8 @@ CELERY_BEAT_SCHEDULE = {
     "campaigns-precheck-nightly": {"task": "campaigns.precheck_nightly", "schedule": crontab(hour=2, minute=15)},
     # The cockpit's month-end figures, for growth and the 12-month trend (gonghui.cockpit.snapshots).
     "cockpit-month-end": {"task": "cockpit.snapshot_month", "schedule": crontab(day_of_month=1, hour=0, minute=5)},
+    # Mediation without agreement 15 days after opening fails with arbitration advice (gonghui.mediation.tasks).
+    "mediation-fail-overdue": {"task": "mediation.fail_overdue", "schedule": crontab(minute=15)},
 }
 REGISTRATIONS_INBOX = Path(env_str("REGISTRATIONS_INBOX", str(VAR_DIR / "registrations-inbox")))
 

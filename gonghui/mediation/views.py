@@ -1,0 +1,263 @@
+"""Console pages of mediation: committees and mediators (cadres), cases (cadres in scope),
+"My cases" (a mediator), and the case actions open to the assigned mediator or a managing cadre."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gonghui.appeals.models import Appeal
+from gonghui.audit.services import audit_record
+from gonghui.console.access import cadre_required
+from gonghui.console.pages import add_service_errors, paginate
+from gonghui.core.scoping import MANAGE
+from gonghui.orgs.selectors import org_list
+
+from . import selectors, services
+from .access import cadre_or_mediator_required, mediator_required
+from .forms import (
+    AgreementForm,
+    AssignForm,
+    CaseFilterForm,
+    CaseForm,
+    CommitteeForm,
+    FailureForm,
+    FromAppealForm,
+    MediatorForm,
+    SessionForm,
+    WithdrawForm,
+)
+from .models import Status
+
+PER_PAGE = 50
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _list(request, cases, title, mine):
+    form = CaseFilterForm(request.GET or None)
+    if form.is_bound and form.status_value():
+        cases = cases.filter(status=form.status_value())
+    return render(request, "mediation/cases.html", {
+        "page": paginate(request, cases.order_by("-opened_at", "-pk"), PER_PAGE), "form": form, "title": title,
+        "mine": mine, "may_open": not mine and selectors.committee_list(user=request.user, action=MANAGE).exists(),
+    })
+
+
+@cadre_or_mediator_required
+def case_list(request):
+    if not request.user.is_cadre:  # a mediator without a cadre role has only their own cases
+        return redirect("mediation:mine")
+    return _list(request, selectors.case_list(user=request.user), _("Mediation cases"), mine=False)
+
+
+@mediator_required
+def my_cases(request):
+    return _list(request, selectors.my_cases(user=request.user), _("My mediation cases"), mine=True)
+
+
+@cadre_or_mediator_required
+def detail(request, pk):
+    case = selectors.case_get(user=request.user, pk=pk)
+    return render(request, "mediation/detail.html", {
+        "case": case, "sessions": case.sessions.select_related("recorded_by"), "events": case.events.select_related(
+            "actor"), "may_manage": selectors.may_manage_case(request.user, case),
+        "may_mediate": selectors.may_mediate(request.user, case), "Status": Status,
+    })
+
+
+def _form_page(request, form, title, case=None):
+    return render(request, "mediation/form.html", {"form": form, "title": title, "case": case})
+
+
+def _run(request, form, service, success, redirect_to, **kwargs):
+    """Call the service with the form's data; on a ValidationError show it next to its field."""
+    try:
+        service(actor=request.user, request=request, **kwargs, **form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    messages.success(request, success)
+    return redirect(*redirect_to)
+
+
+def _case_to_mediate(request, pk):
+    case = selectors.case_get(user=request.user, pk=pk)
+    if not selectors.may_mediate(request.user, case):
+        raise PermissionDenied
+    return case
+
+
+@cadre_required
+@require_http_methods(["GET", "POST"])
+def committees(request):
+    user = request.user
+    form = None
+    orgs = org_list(user=user, action=MANAGE).order_by("path")
+    if orgs.exists():
+        form = CommitteeForm(request.POST or None, orgs=orgs)
+        if request.method == "POST" and form.is_valid():
+            done = _run(request, form, services.committee_create, _("The committee was created."),
+                        ("mediation:committees",))
+            if done:
+                return done
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "mediation/committees.html", {
+        "committees": selectors.committee_list(user=user), "form": form})
+
+
+@cadre_required
+@require_http_methods(["GET", "POST"])
+def mediators(request):
+    user = request.user
+    form = None
+    committees = selectors.committee_list(user=user, action=MANAGE)
+    if committees.exists():
+        form = MediatorForm(request.POST or None, committees=committees)
+        if request.method == "POST" and form.is_valid():
+            done = _run(request, form, services.mediator_add, _("The mediator was added."), ("mediation:mediators",))
+            if done:
+                return done
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "mediation/mediators.html", {
+        "mediators": selectors.mediator_list(user=user), "form": form,
+        "manageable": set(selectors.mediator_list(user=user, action=MANAGE).values_list("pk", flat=True))})
+
+
+@cadre_required
+@require_POST
+def mediator_toggle(request, pk):
+    mediator = get_object_or_404(selectors.mediator_list(user=request.user, action=MANAGE), pk=pk)
+    services.mediator_set_active(actor=request.user, mediator=mediator, active=not mediator.active, request=request)
+    messages.success(request, _("The mediator was updated."))
+    return redirect("mediation:mediators")
+
+
+@cadre_required
+@require_http_methods(["GET", "POST"])
+def case_new(request):
+    user = request.user
+    committees = selectors.committee_list(user=user, action=MANAGE)
+    if not committees.exists():
+        raise PermissionDenied
+    form = CaseForm(request.POST or None, committees=committees,
+                    mediators=selectors.mediator_list(user=user, action=MANAGE).filter(active=True))
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(actor=user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The case was opened."))
+            return redirect("mediation:detail", pk=case.pk)
+    return _form_page(request, form, _("Open a mediation case"))
+
+
+@cadre_required
+@require_http_methods(["GET", "POST"])
+def from_appeal(request):
+    """A worker's request (by its number) becomes a case; the request must be one the cadre may see."""
+    user = request.user
+    committees = selectors.committee_list(user=user, action=MANAGE)
+    if not committees.exists():
+        raise PermissionDenied
+    form = FromAppealForm(request.POST or None, initial={"appeal": request.GET.get("appeal")},
+                          committees=committees,
+                          mediators=selectors.mediator_list(user=user, action=MANAGE).filter(active=True))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        appeal = Appeal.objects.filter(pk=data.pop("appeal")).first()
+        try:
+            if appeal is None:
+                raise Http404
+            case = services.case_open_from_appeal(actor=user, appeal=appeal, request=request, **data)
+        except Http404:
+            form.add_error("appeal", _("There is no request with this number that you may see."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The case was opened."))
+            return redirect("mediation:detail", pk=case.pk)
+    return _form_page(request, form, _("Open a case from a worker's request"))
+
+
+@cadre_required
+@require_http_methods(["GET", "POST"])
+def assign(request, pk):
+    case = selectors.case_get(user=request.user, pk=pk)
+    if not selectors.may_manage_case(request.user, case):
+        raise PermissionDenied
+    form = AssignForm(request.POST or None, initial={"mediator": case.mediator},
+                      mediators=case.committee.mediators.filter(active=True))
+    if request.method == "POST" and form.is_valid():
+        done = _run(request, form, services.case_assign, _("The mediator was assigned."),
+                    ("mediation:detail", case.pk), case=case)
+        if done:
+            return done
+    return _form_page(request, form, _("Assign a mediator"), case)
+
+
+@cadre_or_mediator_required
+@require_http_methods(["GET", "POST"])
+def session_new(request, pk):
+    case = _case_to_mediate(request, pk)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _run(request, form, services.session_record, _("The session was recorded."),
+                    ("mediation:detail", case.pk), case=case)
+        if done:
+            return done
+    return _form_page(request, form, _("Record a session"), case)
+
+
+@cadre_or_mediator_required
+@require_http_methods(["GET", "POST"])
+def agreement(request, pk):
+    case = _case_to_mediate(request, pk)
+    form = AgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _run(request, form, services.agreement_record,
+                    _("The agreement was recorded and its document generated."), ("mediation:detail", case.pk),
+                    case=case)
+        if done:
+            return done
+    return _form_page(request, form, _("Record the agreement"), case)
+
+
+@cadre_or_mediator_required
+@require_http_methods(["GET", "POST"])
+def failure(request, pk):
+    case = _case_to_mediate(request, pk)
+    form = FailureForm(request.POST or None, initial={"advice": services.standard_advice()})
+    if request.method == "POST" and form.is_valid():
+        done = _run(request, form, services.failure_record, _("The case was closed without agreement."),
+                    ("mediation:detail", case.pk), case=case)
+        if done:
+            return done
+    return _form_page(request, form, _("Record failure with arbitration advice"), case)
+
+
+@cadre_or_mediator_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    case = _case_to_mediate(request, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _run(request, form, services.case_withdraw, _("The application was withdrawn."),
+                    ("mediation:detail", case.pk), case=case)
+        if done:
+            return done
+    return _form_page(request, form, _("Record the withdrawal of the application"), case)
+
+
+@cadre_or_mediator_required
+def agreement_download(request, pk):
+    case = selectors.case_get(user=request.user, pk=pk)
+    if case.status != Status.AGREED or not case.agreement_file:
+        raise Http404
+    audit_record(actor=request.user, action="mediation.agreement_download", target=case, request=request)
+    return FileResponse(case.agreement_file.open("rb"), as_attachment=True, content_type=DOCX,
+                        filename=f"{case.number}.docx")
