@@ -133,3 +133,20 @@ class WageClaimForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Attach a picture or PDF"))
+
+
+class AssignForm(forms.Form):
+    """Several requests of a queue page to one handler."""
+
+    appeals = forms.ModelMultipleChoiceField(
+        label=_("Selected requests"), queryset=None, error_messages={
+            "required": _("Please select at least one request."),
+            "invalid_choice": _("Request #%(value)s is not in your area."),
+            "invalid_pk_value": _("Request #%(pk)s is not in your area.")})
+    handler = forms.ModelChoiceField(label=_("Assign to"), queryset=None, empty_label=_("Please choose"))
+
+    def __init__(self, *args, appeals, handlers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["appeals"].queryset = appeals
+        self.fields["handler"].queryset = handlers
+        self.fields["handler"].label_from_instance = lambda u: u.get_full_name() or u.username

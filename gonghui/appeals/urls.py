@@ -6,6 +6,7 @@ app_name = "appeals"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("queue/<str:name>/", views.queue, name="queue_named"),
+    path("assign/", views.assign, name="assign"),
     path("hotline/", views.hotline, name="hotline"),
     path("report/", views.report, name="report"),
     path("<int:pk>/", views.detail, name="detail"),
