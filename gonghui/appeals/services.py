@@ -20,7 +20,7 @@ from gonghui.core.privacy import blind_index, decrypt, encrypt, mask_mobile
 from gonghui.core.scoping import MANAGE, can
 from gonghui.core.validators import check_mobile
 from gonghui.notifications.services import notify
-from gonghui.orgs.models import Org, OrgStatus
+from gonghui.orgs.models import Org, OrgKind, OrgStatus
 
 from . import clock
 from .deadlines import set_accept_deadline, set_answer_deadline
@@ -126,7 +126,8 @@ def _check_choices(data: dict, errors: dict) -> None:
 def appeal_file(*, actor, channel: str, appeal_type: str, category: str, description: str,
                 difficulty: str = Difficulty.GENERAL, worker=None, user=None, anonymous: bool = False,
                 mobile: str = "", contact_name: str = "", do_not_share: bool = False, station: Org | None = None,
-                employer=None, client_key: str | None = None, request=None) -> Appeal:
+                employer=None, client_key: str | None = None, street: Org | None = None,
+                request=None) -> Appeal:
     """File a request. The portal files for the signed-in worker (`user`); the hotline, a station or the
     national platform file on a caller's behalf (`actor` is the cadre or the platform account)."""
     if client_key:
@@ -154,13 +155,15 @@ def appeal_file(*, actor, channel: str, appeal_type: str, category: str, descrip
             errors["mobile"] = exc.messages[0]
     elif anonymous:
         errors["mobile"] = _("An anonymous request needs a verified mobile number to reply to.")
+    if street is not None and (street.kind != OrgKind.STREET or street.status != OrgStatus.ACTIVE):
+        errors["street"] = _("Please choose a street from the list.")
     if channel == Channel.STATION and station is None:
         errors["station"] = _("Please choose the station where the request was made.")
     if client_key is not None and not (isinstance(client_key, str) and 0 < len(client_key) <= 64):
         errors["client_key"] = _("The idempotency key must be 1 to 64 characters.")
     if errors:
         raise ValidationError(errors)
-    org = route(worker=worker, employer=employer, station=station, do_not_share=do_not_share)
+    org = route(worker=worker, employer=employer, station=station, do_not_share=do_not_share, street=street)
     if org is None:
         raise ValidationError({"org": _("No union is set up yet to receive requests.")})
     now = clock.now()
