@@ -163,6 +163,8 @@ class VerifiedRequestForm(forms.Form):
     category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices)
     description = forms.CharField(label=_("Describe your request"), max_length=2000, widget=forms.Textarea(
         attrs={"rows": 6}), help_text=_("Please do not write your name if you want to stay anonymous."))
+    do_not_share = forms.BooleanField(label=_("Do not share with my workplace union"), required=False,
+                                      help_text=_("The street union above it will handle your request instead."))
 
     def __init__(self, *args, streets, station=None, **kwargs):
         super().__init__(*args, **kwargs)

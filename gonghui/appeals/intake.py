@@ -9,10 +9,12 @@ guessing numbers.
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gonghui.accounts.services import otp_check
 from gonghui.core.validators import check_mobile
+from gonghui.notifications.services import notify
 from gonghui.orgs.models import Org, OrgStatus
 
 from .models import Appeal, Channel
@@ -49,7 +51,8 @@ def station_get(token: str) -> Org | None:
 
 
 def appeal_file_verified(*, mobile: str, code: str, appeal_type: str, category: str, description: str,
-                         street: Org | None = None, station: Org | None = None, request=None) -> Appeal:
+                         street: Org | None = None, station: Org | None = None, do_not_share: bool = False,
+                         request=None) -> Appeal:
     """An anonymous request from someone who proved the mobile with a one-time code.
 
     A wrong code is counted (not rolled back, so guessing stays limited) and files nothing; a request the
@@ -63,7 +66,18 @@ def appeal_file_verified(*, mobile: str, code: str, appeal_type: str, category: 
         raise ValidationError({"street": _("Please choose the street where you work.")})
     with transaction.atomic():
         if otp_check(mobile=mobile, code=code):
-            return appeal_file(actor=None, channel=Channel.STATION if station else Channel.PORTAL,
-                               appeal_type=appeal_type, category=category, description=description,
-                               anonymous=True, mobile=mobile, street=street, station=station, request=request)
+            appeal = appeal_file(actor=None, channel=Channel.STATION if station else Channel.PORTAL,
+                                 appeal_type=appeal_type, category=category, description=description,
+                                 anonymous=True, mobile=mobile, street=street, station=station,
+                                 do_not_share=do_not_share, request=request)
+            _send_link(appeal, mobile, request)
+            return appeal
     raise ValidationError({"code": _("The code is wrong or has expired; please ask for a new one.")})
+
+
+def _send_link(appeal: Appeal, mobile: str, request) -> None:
+    """Text the tracking link to the proved mobile, so closing the page does not lose the request."""
+    path = reverse("appeals_portal:track", args=[track_token(appeal)])
+    link = request.build_absolute_uri(path) if request is not None else path
+    notify(mobiles=(mobile,), sms=True, url=path, body=link,
+           title=_("Your request %(ref)s was received; follow it here:") % {"ref": appeal.reference})

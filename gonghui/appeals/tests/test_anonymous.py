@@ -42,16 +42,18 @@ def test_the_page_is_open_without_signing_in(district, at):
     assert response.status_code == 200 and "street" in response.context["form"].fields
 
 
-def test_file_with_a_verified_mobile_and_follow_by_the_signed_link(district, at):
+def test_file_with_a_verified_mobile_and_follow_by_the_signed_link(district, at, django_capture_on_commit_callbacks):
     client = Client()
     code = send_code(client)
     assert MemorySmsBackend.outbox[-1][0] == MOBILE
-    response = client.post(URL, data(district, code))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, data(district, code))
     assert response.status_code == 302
     appeal = Appeal.objects.get()
     assert appeal.anonymous and appeal.org == district.street1 and appeal.channel == Channel.PORTAL
     assert appeal.user is None and appeal.worker is None and appeal.mobile_masked == "139****2222"
     assert response["Location"] == reverse("appeals_portal:track", args=[intake.track_token(appeal)])
+    assert MemorySmsBackend.outbox[-1][0] == MOBILE and response["Location"] in MemorySmsBackend.outbox[-1][1]
     appeal = appeal_act(actor=district.street1_user, appeal=appeal, action=Action.ACCEPT)
     appeal_act(actor=district.street1_user, appeal=appeal, action=Action.ANSWER, answer="已联系劳动监察")
     page = Client().get(response["Location"])
@@ -64,6 +66,16 @@ def test_file_with_a_verified_mobile_and_follow_by_the_signed_link(district, at)
     # Cadres never see the reporter's mobile, not even masked.
     detail = as_user(district.street1_user).get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
     assert MOBILE not in detail and "139****2222" not in detail
+
+
+def test_a_known_workers_mobile_follows_the_routing_rules_and_do_not_share(district, at):
+    # worker_b (union_b under street2) files anonymously from their own mobile, asking not to share.
+    client = Client()
+    code = send_code(client, mobile=district.worker_b.mobile)
+    response = client.post(URL, data(district, code, mobile=district.worker_b.mobile, do_not_share="on"))
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    assert appeal.anonymous and appeal.worker is None and appeal.org == district.street2 and appeal.do_not_share
 
 
 def test_a_wrong_code_files_nothing_and_says_so_on_the_code_field(district, at):
