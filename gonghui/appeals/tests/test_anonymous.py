@@ -37,9 +37,10 @@ def data(district, otp, **kw):
     return values
 
 
-def test_the_page_is_open_without_signing_in(district, at):
+def test_the_page_is_open_without_signing_in_and_linked_from_the_welcome_page(district, at):
     response = Client().get(URL)
     assert response.status_code == 200 and "street" in response.context["form"].fields
+    assert f'href="{URL}"' in Client().get(reverse("portal:home")).content.decode()
 
 
 def test_file_with_a_verified_mobile_and_follow_by_the_signed_link(district, at, django_capture_on_commit_callbacks):
