@@ -133,3 +133,46 @@ class WageClaimForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Attach a picture or PDF"))
+
+
+class AssignForm(forms.Form):
+    """Several requests of a queue page to one handler."""
+
+    appeals = forms.ModelMultipleChoiceField(
+        label=_("Selected requests"), queryset=None, error_messages={
+            "required": _("Please select at least one request."),
+            "invalid_choice": _("Request #%(value)s is not in your area."),
+            "invalid_pk_value": _("Request #%(pk)s is not in your area.")})
+    handler = forms.ModelChoiceField(label=_("Assign to"), queryset=None, empty_label=_("Please choose"))
+
+    def __init__(self, *args, appeals, handlers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["appeals"].queryset = appeals
+        self.fields["handler"].queryset = handlers
+        self.fields["handler"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class VerifiedRequestForm(forms.Form):
+    """A request without an account: the mobile is proved by a one-time code; the person stays anonymous."""
+
+    mobile = forms.CharField(label=_("Mobile number"), max_length=11,
+                             help_text=_("Only to send you the code and replies; union staff will not see it."))
+    code = forms.CharField(label=_("Verification code"), max_length=6)
+    street = forms.ModelChoiceField(label=_("Street where you work"), queryset=None, empty_label=_("Please choose"))
+    appeal_type = forms.ChoiceField(label=_("What do you need?"), choices=AppealType.choices)
+    category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices)
+    description = forms.CharField(label=_("Describe your request"), max_length=2000, widget=forms.Textarea(
+        attrs={"rows": 6}), help_text=_("Please do not write your name if you want to stay anonymous."))
+    do_not_share = forms.BooleanField(label=_("Do not share with my workplace union"), required=False,
+                                      help_text=_("The street union above it will handle your request instead."))
+
+    def __init__(self, *args, streets, station=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if station is not None:
+            del self.fields["street"]  # the station's union receives it
+        else:
+            self.fields["street"].queryset = streets
+            self.fields["street"].label_from_instance = lambda o: o.name
+
+    def clean_mobile(self):
+        return check_mobile(self.cleaned_data["mobile"])

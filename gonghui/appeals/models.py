@@ -88,6 +88,7 @@ class Action(models.TextChoices):
     RETURN_VISIT = "return_visit", _("Return visit")
     WAGE_CLAIM = "wage_claim", _("Wage claim recorded")
     ATTACHMENT = "attachment", _("Attachment added")
+    ASSIGN = "assign", _("Assigned to a handler")
 
 
 # action -> (statuses it may start from, status it leads to; None keeps the status).

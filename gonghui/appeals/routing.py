@@ -2,7 +2,7 @@
 
 1. filed at a station: the station's union;
 2. the worker's active membership: that union;
-3. otherwise the employer's street, or the street the worker gave;
+3. otherwise the employer's street, or the worker's street, or the street named when filing (anonymous portal);
 4. otherwise the district (the root), which then transfers it.
 "Do not share with my workplace union" sends it one level up instead: the street above the union.
 """
@@ -18,7 +18,8 @@ def _above_workplace(org: Org) -> Org:
     return org.street or org.parent or org
 
 
-def route(*, worker=None, employer=None, station: Org | None = None, do_not_share: bool = False) -> Org | None:
+def route(*, worker=None, employer=None, station: Org | None = None, do_not_share: bool = False,
+          street: Org | None = None) -> Org | None:
     if station is not None:
         if do_not_share and station.pk in workplace_unions(worker, employer):
             return _above_workplace(station)
@@ -34,6 +35,8 @@ def route(*, worker=None, employer=None, station: Org | None = None, do_not_shar
         return employer.street
     if worker is not None and worker.street_id:
         return worker.street
+    if street is not None:
+        return street
     return org_root()
 
 

@@ -8,8 +8,10 @@ Notifications go out through gonghui.notifications after the transaction commits
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gonghui.accounts.models import User
 from gonghui.accounts.roles import CADRE_ROLES
@@ -18,7 +20,7 @@ from gonghui.core.privacy import blind_index, decrypt, encrypt, mask_mobile
 from gonghui.core.scoping import MANAGE, can
 from gonghui.core.validators import check_mobile
 from gonghui.notifications.services import notify
-from gonghui.orgs.models import Org, OrgStatus
+from gonghui.orgs.models import Org, OrgKind, OrgStatus
 
 from . import clock
 from .deadlines import set_accept_deadline, set_answer_deadline
@@ -124,7 +126,8 @@ def _check_choices(data: dict, errors: dict) -> None:
 def appeal_file(*, actor, channel: str, appeal_type: str, category: str, description: str,
                 difficulty: str = Difficulty.GENERAL, worker=None, user=None, anonymous: bool = False,
                 mobile: str = "", contact_name: str = "", do_not_share: bool = False, station: Org | None = None,
-                employer=None, client_key: str | None = None, request=None) -> Appeal:
+                employer=None, client_key: str | None = None, street: Org | None = None,
+                request=None) -> Appeal:
     """File a request. The portal files for the signed-in worker (`user`); the hotline, a station or the
     national platform file on a caller's behalf (`actor` is the cadre or the platform account)."""
     if client_key:
@@ -152,13 +155,15 @@ def appeal_file(*, actor, channel: str, appeal_type: str, category: str, descrip
             errors["mobile"] = exc.messages[0]
     elif anonymous:
         errors["mobile"] = _("An anonymous request needs a verified mobile number to reply to.")
+    if street is not None and (street.kind != OrgKind.STREET or street.status != OrgStatus.ACTIVE):
+        errors["street"] = _("Please choose a street from the list.")
     if channel == Channel.STATION and station is None:
         errors["station"] = _("Please choose the station where the request was made.")
     if client_key is not None and not (isinstance(client_key, str) and 0 < len(client_key) <= 64):
         errors["client_key"] = _("The idempotency key must be 1 to 64 characters.")
     if errors:
         raise ValidationError(errors)
-    org = route(worker=worker, employer=employer, station=station, do_not_share=do_not_share)
+    org = route(worker=worker, employer=employer, station=station, do_not_share=do_not_share, street=street)
     if org is None:
         raise ValidationError({"org": _("No union is set up yet to receive requests.")})
     now = clock.now()
@@ -375,3 +380,58 @@ def return_visit_record(*, actor, visit: ReturnVisit, outcome: str, request=None
     _event(visit.appeal, actor=actor, action=Action.RETURN_VISIT, note=outcome)
     audit_record(actor=actor, action="appeals.return_visit", target=visit.appeal, request=request)
     return visit
+
+
+# --- bulk assignment ---------------------------------------------------------------------------------
+
+def handler_candidates(actor):
+    """Active cadres with a grant inside the actor's managed subtrees (the service still checks each request)."""
+    paths = actor.scope_paths(MANAGE) if actor.is_authenticated else []
+    if not paths:
+        return User.objects.none()
+    q = Q()
+    for path in paths:
+        q |= Q(grants__org__path__startswith=path)
+    return User.objects.filter(q, is_active=True, grants__role__in=CADRE_ROLES).distinct().order_by("username")
+
+
+def user_label(user) -> str:
+    return user.get_full_name() or user.username
+
+
+@transaction.atomic
+def appeals_assign(*, actor, appeals, handler, request=None) -> list[Appeal]:
+    """Give several open requests to one handler. All or nothing: one request the actor may not manage,
+    or the handler may not handle, refuses the whole batch."""
+    pks = sorted({a.pk for a in appeals})
+    if not pks:
+        raise ValidationError({"appeals": _("Please select at least one request.")})
+    if handler is None or not handler.is_active or not handler.is_cadre:
+        raise ValidationError({"handler": _("Please choose an active union cadre as the handler.")})
+    locked = list(Appeal.objects.select_for_update(of=("self",)).select_related("org").filter(pk__in=pks)
+                  .order_by("pk"))
+    if len(locked) != len(pks):
+        raise ValidationError({"appeals": _("A selected request no longer exists.")})
+    problems = []
+    for appeal in locked:
+        if not may_handle(actor, appeal):
+            problems.append(_("You may not manage request %(ref)s.") % {"ref": appeal.reference})
+        elif not may_handle(handler, appeal):
+            problems.append(_("%(name)s may not handle request %(ref)s of %(org)s.") % {
+                "name": user_label(handler), "ref": appeal.reference, "org": appeal.org.name})
+        elif not appeal.is_open:
+            problems.append(_("Request %(ref)s is no longer open.") % {"ref": appeal.reference})
+    if problems:
+        raise ValidationError({"appeals": problems})
+    now, label = clock.now(), user_label(handler)
+    Appeal.objects.filter(pk__in=pks).update(handler=handler)
+    AppealEvent.objects.bulk_create([
+        AppealEvent(appeal=a, actor=actor, at=now, action=Action.ASSIGN, org=a.org, note=label) for a in locked])
+    audit_record(actor=actor, action="appeals.assign", target=locked[0] if len(locked) == 1 else None,
+                 request=request, detail={"appeals": pks, "handler": handler.pk})
+    title = ngettext("%(n)d request was assigned to you", "%(n)d requests were assigned to you", len(pks))
+    notify(recipients=[handler], title=title % {"n": len(pks)},
+           body=", ".join(a.reference for a in locked[:20]), url=reverse("appeals:queue_named", args=["mine"]))
+    for a in locked:
+        a.handler = handler
+    return locked

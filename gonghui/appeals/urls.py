@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import stations, views
 
 app_name = "appeals"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("queue/<str:name>/", views.queue, name="queue_named"),
+    path("assign/", views.assign, name="assign"),
+    path("stations/", stations.station_list, name="stations"),
+    path("stations/<int:pk>/qr/", stations.station_qr, name="station_qr"),
     path("hotline/", views.hotline, name="hotline"),
     path("report/", views.report, name="report"),
     path("<int:pk>/", views.detail, name="detail"),

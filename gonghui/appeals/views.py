@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.console.access import cadre_required
@@ -17,6 +17,7 @@ from gonghui.orgs.models import Org, OrgStatus
 from . import attachments, claims, reports, selectors, services, supervision
 from .forms import (
     ActForm,
+    AssignForm,
     AttachmentForm,
     HotlineForm,
     LookupForm,
@@ -64,9 +65,42 @@ def queue(request, name=Queue.SUBTREE):
     page = paginate(request, qs, PER_PAGE)
     now = selectors.clock.now()
     rows = [(a, selectors.states(a, now)) for a in page]
+    may_assign = bool(request.user.scope_paths(MANAGE))
     return render_list(request, "appeals/queue.html", "appeals/_rows.html", {
-        "form": form, "page_obj": page, "rows": rows, "queue": name,
+        "form": form, "page_obj": page, "rows": rows, "queue": name, "may_assign": may_assign,
+        "assign_form": _assign_form(request) if may_assign else None,
         "queues": [(q, QUEUE_LABELS[q]) for q in Queue.ALL]})
+
+
+def _assign_form(request, data=None):
+    return AssignForm(data, appeals=selectors.appeal_list(user=request.user),
+                      handlers=services.handler_candidates(request.user))
+
+
+@cadre_required
+@require_POST
+def assign(request):
+    """Bulk assignment from a queue page; all or nothing, then back to the same queue."""
+    name = request.POST.get("queue")
+    target = redirect("appeals:queue_named", name) if name in Queue.ALL else redirect("appeals:queue")
+    if not request.user.scope_paths(MANAGE):
+        raise PermissionDenied
+    form = _assign_form(request, request.POST)
+    if form.is_valid():
+        try:
+            done = services.appeals_assign(actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, ngettext("%(n)d request assigned to %(name)s.",
+                                               "%(n)d requests assigned to %(name)s.", len(done)) % {
+                "n": len(done), "name": services.user_label(form.cleaned_data["handler"])})
+            return target
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for e in errors:
+            messages.error(request, f"{label}: {e}" if label else e)
+    return target
 
 
 @cadre_required

@@ -1,0 +1,89 @@
+"""Portal pages open without signing in: file with a verified mobile, follow a request by its signed link,
+and a station's filing page (reached from its QR code)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from gonghui.accounts.services import otp_send
+from gonghui.console.pages import add_service_errors
+from gonghui.orgs.models import Org, OrgKind, OrgStatus
+
+from . import intake, selectors, services
+from .forms import RequestForm, VerifiedRequestForm
+from .models import Channel, Status
+
+PAGE = "appeals/anonymous_new.html"
+
+
+def _streets():
+    return Org.objects.filter(kind=OrgKind.STREET, status=OrgStatus.ACTIVE).order_by("path")
+
+
+def _verified_form(request, station):
+    """POST with action=send_code only checks the mobile and sends a code; the rest keeps what was typed."""
+    if request.POST.get("action") != "send_code":
+        return VerifiedRequestForm(request.POST or None, streets=_streets(), station=station), False
+    form = VerifiedRequestForm(initial=request.POST.dict(), streets=_streets(), station=station)
+    form.cleaned_data = {}  # an unbound form: no errors of its own, only the mobile's below
+    try:
+        otp_send(mobile=request.POST.get("mobile", ""))
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+    else:
+        messages.info(request, _("A verification code has been sent to your mobile."))
+    return form, True
+
+
+@require_http_methods(["GET", "POST"])
+def anonymous_new(request, station=None):
+    form, code_step = _verified_form(request, station)
+    if request.method == "POST" and not code_step and form.is_valid():
+        try:
+            appeal = intake.appeal_file_verified(station=station, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your request %(ref)s was sent to %(org)s. Keep this page's address "
+                                        "to follow it.") % {"ref": appeal.reference, "org": appeal.org.name})
+            return redirect("appeals_portal:track", token=intake.track_token(appeal))
+    return render(request, PAGE, {"form": form, "station": station}, status=400 if form.errors else 200)
+
+
+def track(request, token: str):
+    """Status, progress and answer of a request for whoever holds the signed link; no personal data."""
+    appeal = intake.track_get(token)
+    if appeal is None:
+        raise Http404
+    answered = appeal.status in (Status.ANSWERED, Status.RATED, Status.CLOSED) and appeal.answer
+    return render(request, "appeals/track.html", {
+        "appeal": appeal, "events": selectors.timeline(appeal), "answered": answered,
+        "track_url": request.build_absolute_uri(reverse("appeals_portal:track", args=[token]))})
+
+
+@require_http_methods(["GET", "POST"])
+def station_new(request, token: str):
+    """A station's filing page (its QR code): a signed-in worker files as themselves at the station,
+    anyone else files anonymously with a verified mobile, the station preset either way."""
+    station = intake.station_get(token)
+    if station is None:
+        raise Http404
+    if not request.user.is_authenticated:
+        return anonymous_new(request, station=station)
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal = services.appeal_file(actor=request.user, user=request.user, channel=Channel.STATION,
+                                          station=station, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your request %(ref)s was sent to %(org)s.") % {
+                "ref": appeal.reference, "org": appeal.org.name})
+            return redirect("appeals_portal:detail", pk=appeal.pk)
+    return render(request, "appeals/portal_new.html", {"form": form, "station": station},
+                  status=400 if form.errors else 200)
