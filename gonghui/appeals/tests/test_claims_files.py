@@ -126,3 +126,13 @@ def test_files_are_served_only_through_the_permission_check(district, at):
                            {"file": SimpleUploadedFile("x.png", EXE)})
     assert response.status_code == 400 and Attachment.objects.count() == 1
     assert Appeal.objects.get().attachments.count() == 1
+
+
+def test_a_50_mb_photo_is_refused_through_the_portal_and_changes_nothing(district, at):
+    # A real 50 MB upload (a PNG header, then zeros), not a lowered limit: the limit is 5 MB.
+    appeal = file_for(district)
+    before = snapshot(Attachment, AppealEvent)
+    big = SimpleUploadedFile("工资条.png", PNG + b"\x00" * (50 * 1024 * 1024))
+    response = as_user(district.worker1_user).post(reverse("appeals_portal:upload", args=[appeal.pk]), {"file": big})
+    assert response.status_code == 400
+    assert snapshot(Attachment, AppealEvent) == before
