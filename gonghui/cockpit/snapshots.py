@@ -14,7 +14,6 @@ cockpit reads a trend as twelve rows per figure for one org, not a recount of a 
 A month end already snapshotted is replaced, so both can be re-run.
 """
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 
@@ -29,17 +28,10 @@ from gonghui.members.models import Membership, MembershipStatus
 from gonghui.orgs.models import Org
 
 from .models import COVERED, ENTERPRISES, HEADCOUNT, MEMBERS, NEW_FORM_MEMBERS, MonthlySnapshot, OrgTally
+from .selectors import rate
 
 METRICS = (MEMBERS, NEW_FORM_MEMBERS, ENTERPRISES, COVERED, HEADCOUNT)
 COUNTED = (MembershipStatus.ACTIVE, MembershipStatus.TRANSFERRED, MembershipStatus.LEFT)
-
-
-def rate(part, whole) -> float | None:
-    return None if not whole else part / whole
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def previous_month_end(day: dt.date) -> dt.date:

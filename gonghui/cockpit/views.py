@@ -34,4 +34,3 @@ def cockpit(request):
         "services": service_figures(user=request.user, orgs=subtrees), "today": timezone.localdate(),
         **snapshots.growth_and_trend(figures["total"], subtrees),
     })
-

@@ -52,6 +52,19 @@ def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.Quer
     return queryset.filter(q) if q is not None else queryset.none()
 
 
+def restrict_to_orgs(queryset: models.QuerySet, user, action: str = VIEW) -> models.QuerySet:
+    """`restrict` without the owner clause: only what the user's roles grant on org subtrees.
+
+    For cadre-facing lists and figures (a console queue, the coverage page): a cadre who is also a worker
+    somewhere else must not find their own rows there, and the "or my own" branch of the OR also keeps
+    the database from starting at the subtree's orgs. A worker's own rows are their portal's.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    q = scope_q(queryset.model, user.scope_paths(action))
+    return queryset.filter(q) if q is not None else queryset.none()
+
+
 def can(user, action: str, org) -> bool:
     """Whether `user` holds `action` on `org` (through a grant on it or an ancestor)."""
     if user is None or not user.is_authenticated or not user.is_active or org is None:

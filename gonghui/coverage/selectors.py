@@ -32,7 +32,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gonghui.core.choices import NEW_FORMS, EmploymentForm, Industry
-from gonghui.core.scoping import VIEW, gate, scope_q
+from gonghui.core.scoping import VIEW, gate, restrict_to_orgs, scope_q
 from gonghui.enterprises.models import PUBLIC_OWNERSHIP, Enterprise, Ownership
 from gonghui.members.models import Membership, MembershipStatus, Worker
 from gonghui.orgs.models import Org
@@ -43,12 +43,7 @@ COUNTED_IN_TREND = (MembershipStatus.ACTIVE, MembershipStatus.TRANSFERRED, Membe
 
 def _scoped(qs, user, org: Org | None = None):
     """`qs` within the user's VIEW subtrees (and within `org`'s subtree for a drill-down)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return qs.none()
-    q = scope_q(qs.model, user.scope_paths(VIEW))
-    if q is None:
-        return qs.none()
-    qs = qs.filter(q)
+    qs = restrict_to_orgs(qs, user, VIEW)
     if org is not None:
         qs = qs.filter(scope_q(qs.model, [org.path]))
     return qs

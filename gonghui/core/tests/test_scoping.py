@@ -16,6 +16,7 @@ from gonghui.core.scoping import (
     gate,
     minimal_paths,
     restrict,
+    restrict_to_orgs,
     scope_q,
 )
 from gonghui.enterprises.models import Enterprise, Ownership
@@ -192,3 +193,17 @@ def test_a_path_prefix_does_not_match_a_longer_id(district):
     assert not can(cadre, VIEW, union)
     cadre_long = make_user("long_cadre", role="street_cadre", org=long)
     assert visible(Org, cadre_long) == {long.pk, union.pk}
+
+
+def test_restrict_to_orgs_leaves_out_the_users_own_rows(district):
+    # street2's cadre is also a member of union A (street1): restrict shows that membership as their own,
+    # restrict_to_orgs (cadre lists and figures) does not.
+    mine = make_worker(name="王二", org=district.union_a, user=district.street2_user, mobile="13600002222")
+    own = set(mine.memberships.values_list("pk", flat=True))
+    assert own <= visible(Membership, district.street2_user)
+    orgs_only = set(restrict_to_orgs(Membership.objects.all(), district.street2_user).values_list("pk", flat=True))
+    assert not own & orgs_only
+    assert orgs_only == set(Membership.objects.filter(org__path__startswith=district.street2.path)
+                            .values_list("pk", flat=True))
+    for nobody in (AnonymousUser(), district.nobody, district.worker1_user):
+        assert not restrict_to_orgs(Membership.objects.all(), nobody).exists()

@@ -2,7 +2,11 @@
 
 import json
 
+import pytest
+from django.core.exceptions import PermissionDenied
+
 from gonghui.enterprises.models import Enterprise
+from gonghui.outreach.importers import registrations_import_path
 from gonghui.outreach.models import EstablishmentPlan
 from gonghui.outreach.tasks import registrations_inbox_import, registrations_inbox_task
 from gonghui.outreach.tests.test_registrations import MODELS, NEW1, NEW2, _file
@@ -64,3 +68,13 @@ def test_the_job_is_scheduled_weekly_and_runs_on_the_configured_inbox(district, 
 
 def test_a_missing_inbox_is_not_an_error(db, tmp_path):
     assert registrations_inbox_import(tmp_path / "nowhere") == []
+
+
+def test_a_system_import_needs_no_user_and_a_user_import_is_never_a_system_one(district, tmp_path):
+    path = tmp_path / "w.csv"
+    path.write_bytes(_file(district).read())
+    before = snapshot(*MODELS)
+    for actor, system in ((None, False), (district.street1_user, True)):
+        with pytest.raises(PermissionDenied):
+            registrations_import_path(actor=actor, org=district.root, path=str(path), system=system)
+    assert snapshot(*MODELS) == before
