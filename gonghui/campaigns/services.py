@@ -343,13 +343,13 @@ def _check_key(key, field: str = "idempotency_key") -> str:
     return key
 
 
-def _pay(*, actor, application: Application, key: str, batch: PaymentBatch | None = None) -> Payment:
+def _pay(*, actor, application: Application, key: str) -> Payment:
     if application.status != Status.APPROVED:
         raise ValidationError({"application": _("Only an approved grant can be paid.")})
     if Payment.objects.filter(application=application).exists():
         raise ValidationError({"application": _("This grant has already been paid.")})
-    return Payment.objects.create(application=application, batch=batch, amount=application.grant_amount,
-                                  idempotency_key=key, created_by=actor)
+    return Payment.objects.create(application=application, amount=application.grant_amount, idempotency_key=key,
+                                  created_by=actor)
 
 
 @retry_on_lock
@@ -397,8 +397,10 @@ def batch_create(*, actor, campaign: Campaign, idempotency_key: str, request=Non
     if not unpaid:
         raise ValidationError({"campaign": _("No approved grant is waiting for payment.")})
     batch = PaymentBatch.objects.create(campaign=campaign, idempotency_key=key, created_by=actor)
-    for application in unpaid:
-        _pay(actor=actor, application=application, key=f"batch/{batch.pk}/{application.pk}", batch=batch)
+    # One INSERT for the batch: the locked rows above are approved and unpaid, so `_pay`'s checks hold for each.
+    Payment.objects.bulk_create([
+        Payment(application=application, batch=batch, amount=application.grant_amount, created_by=actor,
+                idempotency_key=f"batch/{batch.pk}/{application.pk}") for application in unpaid])
     audit_record(actor=actor, action="campaigns.batch_create", target=batch, request=request,
                  detail={"campaign": campaign.pk, "payments": len(unpaid)})
     return batch

@@ -21,6 +21,12 @@ from .forms import CampaignForm, CategoryFormSet, DecideForm
 from .models import Lottery, PaymentBatch, Status
 
 
+def _flash_errors(request, exc: ValidationError) -> None:
+    """A refused action on a page without its own form: each of the service's messages at the top."""
+    for text in exc.messages:
+        messages.error(request, text)
+
+
 @cadre_required
 def campaign_list(request):
     return render(request, "campaigns/list.html", {
@@ -92,8 +98,7 @@ def decide(request, pk):
                                             request=request)
                 messages.success(request, _("The application was rejected."))
         except ValidationError as exc:
-            for text in exc.messages:
-                messages.error(request, text)
+            _flash_errors(request, exc)
     else:
         messages.error(request, _("Please choose approve or reject."))
     return redirect("campaigns:detail", pk=application.campaign_id)
@@ -106,8 +111,7 @@ def lottery(request, pk):
     try:
         drawn = services.lottery_draw(actor=request.user, campaign=campaign, request=request)
     except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
+        _flash_errors(request, exc)
     else:
         messages.success(request, _("The lottery was drawn with seed %(seed)s.") % {"seed": drawn.seed})
     return redirect("campaigns:detail", pk=campaign.pk)
@@ -121,8 +125,7 @@ def batch_new(request, pk):
         batch = services.batch_create(actor=request.user, campaign=campaign,
                                       idempotency_key=request.POST.get("idempotency_key", ""), request=request)
     except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
+        _flash_errors(request, exc)
     else:
         messages.success(request, _("Payment batch %(no)s holds %(n)d grants.") % {
             "no": batch.pk, "n": batch.payments.count()})

@@ -26,6 +26,14 @@ def money_field(label, **kwargs):
                               widget=forms.TextInput(attrs={"inputmode": "decimal"}), **kwargs)
 
 
+def resident_id(value: str) -> str:
+    """The normalised resident ID, or a form error carrying check_resident_id's messages."""
+    try:
+        return check_resident_id(value)
+    except ValidationError as exc:
+        raise ValidationError(exc.messages) from None
+
+
 class OrgChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
@@ -68,10 +76,7 @@ class FileCreateForm(HouseholdForm):
     field_order = ["householder_resident_id"]
 
     def clean_householder_resident_id(self):
-        try:
-            return check_resident_id(self.cleaned_data["householder_resident_id"])
-        except ValidationError as exc:
-            raise ValidationError(exc.messages) from None
+        return resident_id(self.cleaned_data["householder_resident_id"])
 
 
 class FamilyMemberForm(forms.Form):
@@ -85,12 +90,7 @@ class FamilyMemberForm(forms.Form):
 
     def clean_resident_id(self):
         value = (self.cleaned_data.get("resident_id") or "").strip()
-        if not value:
-            return ""
-        try:
-            return check_resident_id(value)
-        except ValidationError as exc:
-            raise ValidationError(exc.messages) from None
+        return resident_id(value) if value else ""
 
     def clean(self):
         data = super().clean()

@@ -65,6 +65,13 @@ def _locked(file: HardshipFile) -> HardshipFile:
     return HardshipFile.objects.select_for_update(of=("self",)).select_related("org", "householder").get(pk=file.pk)
 
 
+def _open_live(actor, file: HardshipFile) -> tuple[HardshipFile, dict]:
+    """Lock the file and check the right; the errors start with "closed" when the file is no longer live."""
+    file = _locked(file)
+    _require(actor, file)
+    return file, ({"file": _("This file is closed.")} if not file.is_live else {})
+
+
 def _raise(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
@@ -137,11 +144,7 @@ def file_update(*, actor, file: HardshipFile, main_cause: str, secondary_causes=
                 request=None) -> HardshipFile:
     """Correct the causes or add evidence. Income and work change only through an annual review, so that
     every figure on file has a dated record behind it."""
-    file = _locked(file)
-    _require(actor, file)
-    errors: dict = {}
-    if not file.is_live:
-        errors["file"] = _("This file is closed.")
+    file, errors = _open_live(actor, file)
     secondary = checks.causes(main_cause, secondary_causes, errors)
     evidence = checks.text(evidence, "evidence", errors, max_length=4000)
     _raise(errors)
@@ -229,11 +232,7 @@ def file_transition(*, actor, file: HardshipFile, to_status: str, note: str = ""
 def visit_record(*, actor, file: HardshipFile, visited_on, visitors: str, findings: str,
                  request=None) -> HomeVisit:
     """Record a home visit; a checked file then moves to "home visit done"."""
-    file = _locked(file)
-    _require(actor, file)
-    errors: dict = {}
-    if not file.is_live:
-        errors["file"] = _("This file is closed.")
+    file, errors = _open_live(actor, file)
     visited_on = checks.date(visited_on, "visited_on", errors)
     visitors = checks.text(visitors, "visitors", errors, max_length=200, required=True)
     findings = checks.text(findings, "findings", errors, max_length=4000, required=True)
@@ -252,11 +251,7 @@ def visit_record(*, actor, file: HardshipFile, visited_on, visitors: str, findin
 @transaction.atomic
 def family_member_add(*, actor, file: HardshipFile, member: dict, request=None) -> FamilyMember:
     """Someone joined the household (a birth, a marriage, a parent moving in)."""
-    file = _locked(file)
-    _require(actor, file)
-    errors: dict = {}
-    if not file.is_live:
-        errors["file"] = _("This file is closed.")
+    file, errors = _open_live(actor, file)
     data = checks.family_member(0, member or {}, errors)
     # One form, one member: report under the form's own field names.
     errors = {k.removeprefix("family-0-"): v for k, v in errors.items()}
@@ -270,11 +265,7 @@ def family_member_add(*, actor, file: HardshipFile, member: dict, request=None) 
 def family_member_leave(*, actor, file: HardshipFile, member: FamilyMember, reason: str, left_on=None,
                         request=None) -> FamilyMember:
     """Someone left the household; the row stays on file, marked with the date and the reason."""
-    file = _locked(file)
-    _require(actor, file)
-    errors: dict = {}
-    if not file.is_live:
-        errors["file"] = _("This file is closed.")
+    file, errors = _open_live(actor, file)
     if member.file_id != file.pk or member.left_on is not None:
         errors["member"] = _("This person is not a current member of this household.")
     reason = checks.text(reason, "reason", errors, max_length=300, required=True)
@@ -324,11 +315,7 @@ def review_record(*, actor, file: HardshipFile, reviewed_on, income_per_head, em
 
 @transaction.atomic
 def plan_set(*, actor, file: HardshipFile, kind: str, measures: str, request=None) -> AssistancePlan:
-    file = _locked(file)
-    _require(actor, file)
-    errors: dict = {}
-    if not file.is_live:
-        errors["file"] = _("This file is closed.")
+    file, errors = _open_live(actor, file)
     checks.choice(kind, AidKind, "kind", errors)
     measures = checks.text(measures, "measures", errors, max_length=4000, required=True)
     _raise(errors)

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
@@ -107,6 +108,18 @@ def test_payment_is_idempotent_and_made_once(aid):
         payment_make(actor=aid.street2_user, application=application, idempotency_key="pay-00000003")
     assert snapshot(*MODELS) == before
     assert Payment.objects.filter(application=application).count() == 1
+
+
+def test_batch_pays_all_its_grants_in_one_insert(aid):
+    apps = [apply(member(aid, n), aid.campaign) for n in range(3)]
+    for application in apps:
+        application_approve(actor=aid.district, application=application)
+    with CaptureQueriesContext(connection) as queries:
+        batch = batch_create(actor=aid.district, campaign=aid.campaign, idempotency_key="batch-0001")
+    insert = f'INSERT INTO "{Payment._meta.db_table}" '
+    assert sum(q["sql"].startswith(insert) for q in queries.captured_queries) == 1
+    assert sorted(batch.payments.values_list("application_id", "amount", "idempotency_key")) == sorted(
+        (a.pk, a.category.amount, f"batch/{batch.pk}/{a.pk}") for a in apps)
 
 
 def test_batch_holds_each_unpaid_grant_once_and_exports_full_accounts(aid):

@@ -51,7 +51,8 @@ def test_no_cadre_role_is_refused(client, street1_aid):
     before = snapshot(*MODELS)
     for user in (street1_aid.nobody, street1_aid.worker1_user, street1_aid.auditor):
         client.force_login(user)
-        for method, url, data in [*_console_pages(street1_aid), ("get", reverse("campaigns:list"), None)]:
+        for method, url, data in [*_console_pages(street1_aid), ("get", reverse("campaigns:list"), None),
+                                  ("post", reverse("campaigns:new"), {"title": "x", "org": street1_aid.street1.pk})]:
             assert getattr(client, method)(url, data).status_code == 403, (user, url)
     assert snapshot(*MODELS) == before
 

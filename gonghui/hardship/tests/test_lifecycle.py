@@ -118,8 +118,10 @@ def test_exit_and_cancel_write_an_archive_record(files):
     _refused(files, file, files.grassroots1, ValidationError, to_status=FileStatus.FILED)  # closed for good
     # After an exit the household may apply again.
     assert apply(files).status == FileStatus.APPLIED
+    before = snapshot(*MODELS)
     with pytest.raises(ValidationError):
         create(files, files.worker_b, actor=files.district)  # worker_b's file is still live
+    assert snapshot(*MODELS) == before
 
 
 def test_cancel_any_live_stage(files):

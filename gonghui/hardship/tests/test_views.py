@@ -18,13 +18,15 @@ from gonghui.hardship.models import (
     FileStatus,
     HardshipFile,
     HomeVisit,
+    LivingStandard,
     SpotCheck,
 )
 from gonghui.testing import snapshot
 
 from .conftest import CHILD_ID, SPOUSE_ID, apply
 
-MODELS = (HardshipFile, FamilyMember, FileEvent, HomeVisit, FileReview, Assistance, SpotCheck, AuditEvent)
+MODELS = (HardshipFile, FamilyMember, FileEvent, HomeVisit, FileReview, Assistance, SpotCheck, LivingStandard,
+          AuditEvent)
 PLAIN = ("110105199003071239", "13800001111", SPOUSE_ID, CHILD_ID, "李四", "赵小红")
 TODAY = timezone.localdate()
 
@@ -70,7 +72,12 @@ def test_no_cadre_role_is_refused_in_the_console(client, files):
     for user in (files.nobody, files.worker1_user, files.auditor):
         client.force_login(user)
         for method, url, data in [*_pages(files.file1), ("get", reverse("hardship:list"), None),
-                                  ("get", reverse("hardship:spot_checks"), None)]:
+                                  ("get", reverse("hardship:spot_checks"), None),
+                                  ("post", reverse("hardship:spot_checks"), {"org": files.street1.pk,
+                                                                             "year": TODAY.year}),
+                                  ("post", reverse("hardship:standards"), {"org": files.street1.pk,
+                                                                           "monthly_amount": "1420",
+                                                                           "effective_from": "2026-01-01"})]:
             assert getattr(client, method)(url, data).status_code == 403, (user, url)
     assert snapshot(*MODELS) == before
 
@@ -247,9 +254,14 @@ def test_spot_check_pages(client, files):
 
 def test_standards_page(client, district):
     client.force_login(district.street1_user)
+    before = snapshot(LivingStandard, AuditEvent)
     response = client.post(reverse("hardship:standards"), {"org": district.street1.pk, "monthly_amount": "-3",
                                                            "effective_from": "2026-01-01"})
     assert "monthly_amount" in response.context["form"].errors
+    response = client.post(reverse("hardship:standards"), {"org": district.street2.pk, "monthly_amount": "1420",
+                                                           "effective_from": "2026-01-01"})  # another subtree
+    assert "org" in response.context["form"].errors
+    assert snapshot(LivingStandard, AuditEvent) == before
     assert client.post(reverse("hardship:standards"), {"org": district.street1.pk, "monthly_amount": "1420",
                                                        "effective_from": "2026-01-01"}).status_code == 302
     file = apply(district)
@@ -299,12 +311,14 @@ def test_family_member_pages(client, files):
                              "birth_date": "1950-02-03"}).status_code == 302
     member = FamilyMember.objects.get(name="李老汉")
     leave = reverse("hardship:family_leave", args=[files.file1.pk, member.pk])
+    before = snapshot(*MODELS)
     client.force_login(files.street2_user)
     assert client.post(leave, {"reason": "搬走"}).status_code == 404
     client.force_login(files.grassroots1)
     assert client.post(leave, {"reason": ""}).status_code == 302
     member.refresh_from_db()
     assert member.left_on is None
+    assert snapshot(*MODELS) == before
     assert client.post(leave, {"reason": "去世"}).status_code == 302
     member.refresh_from_db()
     assert member.left_reason == "去世"
