@@ -3,8 +3,8 @@
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from gonghui.core.scoping import MANAGE, VIEW, gate
-from gonghui.orgs.models import Org
+from gonghui.core.scoping import MANAGE
+from gonghui.orgs.selectors import org_get
 
 from .models import Contract
 from .schemas import ContractDetailOut, ContractFilters, ContractOut, CoverageOut, StepIn
@@ -17,7 +17,7 @@ router = Router(tags=["collective contracts"])
 
 
 def _org(user, org_id):
-    return gate(Org.objects.all(), user, VIEW, pk=org_id) if org_id is not None else None
+    return org_get(user=user, pk=org_id) if org_id is not None else None
 
 
 @router.get("", response=list[ContractOut])

@@ -26,7 +26,11 @@ def enrol_api(request, class_id: int, payload: EnrolIn):
 
 @router.get("/summer-enrolments", response=list[EnrolmentOut])
 def my_enrolments_api(request):
-    return list(selectors.my_enrolments(request.auth))
+    enrolments = list(selectors.my_enrolments(request.auth))
+    positions = selectors.waiting_positions(enrolments)  # one query for the list, not one per row
+    for enrolment in enrolments:
+        enrolment.queue_position = positions.get(enrolment.pk)
+    return enrolments
 
 
 @router.post("/summer-enrolments/{int:enrolment_id}/cancel", response=EnrolmentOut)

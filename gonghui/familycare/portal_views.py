@@ -17,7 +17,9 @@ from .models import EnrolmentStatus
 
 @login_required
 def classes(request):
-    mine = [(e, selectors.waiting_position(e)) for e in selectors.my_enrolments(request.user)]
+    enrolments = list(selectors.my_enrolments(request.user))
+    positions = selectors.waiting_positions(enrolments)
+    mine = [(e, positions.get(e.pk)) for e in enrolments]
     return render(request, "familycare/portal_classes.html", {
         "classes": selectors.classes_open(), "mine": mine, "Status": EnrolmentStatus})
 

@@ -39,6 +39,8 @@ class EnrolmentOut(Schema):
 
     @staticmethod
     def resolve_waiting_position(obj):
+        if hasattr(obj, "queue_position"):  # set by a list that computed every position at once
+            return obj.queue_position
         from .selectors import waiting_position
 
         return waiting_position(obj)

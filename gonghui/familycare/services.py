@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from gonghui.audit.services import audit_record
 from gonghui.core.scoping import MANAGE, can
-from gonghui.members.models import Membership, MembershipStatus, Worker
+from gonghui.members.models import Worker
+from gonghui.members.selectors import my_active_membership
 
 from .models import (
     ACTIVE_STATUSES,
@@ -132,22 +133,15 @@ def class_update(*, actor, summer_class: SummerClass, request=None, **changes) -
 
 # --- enrolment -----------------------------------------------------------------------------------
 
-def attendance_rate(enrolment: Enrolment) -> Decimal | None:
-    """Days present over days recorded; None while no day has been recorded."""
-    counts = enrolment.attendance.aggregate(days=Count("*"), present=Count("pk", filter=Q(present=True)))
-    if not counts["days"]:
-        return None
-    return Decimal(counts["present"]) / Decimal(counts["days"])
-
-
 def barred_by(worker: Worker, year: int) -> Enrolment | None:
     """The family's enrolment of the previous round whose attendance fell below 70%, if any.
 
     Enrolments cancelled after attendance was taken count too: leaving at the end does not lift the bar.
     """
-    for enrolment in Enrolment.objects.filter(worker=worker, year=year - 1).select_related("summer_class"):
-        rate = attendance_rate(enrolment)
-        if rate is not None and rate < MIN_ATTENDANCE:
+    previous = Enrolment.objects.filter(worker=worker, year=year - 1).select_related("summer_class").annotate(
+        days=Count("attendance"), present=Count("attendance", filter=Q(attendance__present=True)))
+    for enrolment in previous:  # one query, not one per enrolment
+        if enrolment.days and Decimal(enrolment.present) / Decimal(enrolment.days) < MIN_ATTENDANCE:
             return enrolment
     return None
 
@@ -189,9 +183,10 @@ def enrol(*, actor, summer_class: SummerClass, child_name: str, child_birth_date
           request=None) -> Enrolment:
     """A member enrols a child: a place while there is one, else the waiting list."""
     summer_class = _locked_class(summer_class)
-    worker = Worker.objects.filter(user=actor).first() if actor is not None and actor.is_authenticated else None
-    if worker is None or not Membership.objects.filter(worker=worker, status=MembershipStatus.ACTIVE).exists():
+    membership = my_active_membership(actor) if actor is not None else None
+    if membership is None:
         raise ValidationError(_("Summer classes are for union members: you need an active membership to enrol."))
+    worker = membership.worker
     if summer_class.starts_on <= timezone.localdate():
         raise ValidationError(_("Enrolment for this class has closed: it starts on %(day)s.") % {
             "day": summer_class.starts_on.isoformat()})

@@ -89,21 +89,28 @@ def _case_to_mediate(request, pk):
     return case
 
 
+def _add_form(request, choices, make_form, service, success, url_name):
+    """The add-form of a registry page and, after a good POST, the redirect. No form when the user manages
+    nothing; a POST is then refused."""
+    if not choices.exists():
+        if request.method == "POST":
+            raise PermissionDenied
+        return None, None
+    form = make_form(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return form, _run(request, form, service, success, (url_name,))
+    return form, None
+
+
 @cadre_required
 @require_http_methods(["GET", "POST"])
 def committees(request):
     user = request.user
-    form = None
     orgs = org_list(user=user, action=MANAGE).order_by("path")
-    if orgs.exists():
-        form = CommitteeForm(request.POST or None, orgs=orgs)
-        if request.method == "POST" and form.is_valid():
-            done = _run(request, form, services.committee_create, _("The committee was created."),
-                        ("mediation:committees",))
-            if done:
-                return done
-    elif request.method == "POST":
-        raise PermissionDenied
+    form, done = _add_form(request, orgs, lambda data: CommitteeForm(data, orgs=orgs), services.committee_create,
+                           _("The committee was created."), "mediation:committees")
+    if done:
+        return done
     return render(request, "mediation/committees.html", {
         "committees": selectors.committee_list(user=user), "form": form})
 
@@ -112,16 +119,11 @@ def committees(request):
 @require_http_methods(["GET", "POST"])
 def mediators(request):
     user = request.user
-    form = None
     committees = selectors.committee_list(user=user, action=MANAGE)
-    if committees.exists():
-        form = MediatorForm(request.POST or None, committees=committees)
-        if request.method == "POST" and form.is_valid():
-            done = _run(request, form, services.mediator_add, _("The mediator was added."), ("mediation:mediators",))
-            if done:
-                return done
-    elif request.method == "POST":
-        raise PermissionDenied
+    form, done = _add_form(request, committees, lambda data: MediatorForm(data, committees=committees),
+                           services.mediator_add, _("The mediator was added."), "mediation:mediators")
+    if done:
+        return done
     return render(request, "mediation/mediators.html", {
         "mediators": selectors.mediator_list(user=user), "form": form,
         "manageable": set(selectors.mediator_list(user=user, action=MANAGE).values_list("pk", flat=True))})
@@ -200,57 +202,43 @@ def assign(request, pk):
     return _form_page(request, form, _("Assign a mediator"), case)
 
 
+def _mediate(request, pk, form_class, service, success, title, initial=None):
+    """A case step open to the assigned mediator or a managing cadre: one form, one service call."""
+    case = _case_to_mediate(request, pk)
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = _run(request, form, service, success, ("mediation:detail", case.pk), case=case)
+        if done:
+            return done
+    return _form_page(request, form, title, case)
+
+
 @cadre_or_mediator_required
 @require_http_methods(["GET", "POST"])
 def session_new(request, pk):
-    case = _case_to_mediate(request, pk)
-    form = SessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done = _run(request, form, services.session_record, _("The session was recorded."),
-                    ("mediation:detail", case.pk), case=case)
-        if done:
-            return done
-    return _form_page(request, form, _("Record a session"), case)
+    return _mediate(request, pk, SessionForm, services.session_record, _("The session was recorded."),
+                    _("Record a session"))
 
 
 @cadre_or_mediator_required
 @require_http_methods(["GET", "POST"])
 def agreement(request, pk):
-    case = _case_to_mediate(request, pk)
-    form = AgreementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done = _run(request, form, services.agreement_record,
-                    _("The agreement was recorded and its document generated."), ("mediation:detail", case.pk),
-                    case=case)
-        if done:
-            return done
-    return _form_page(request, form, _("Record the agreement"), case)
+    return _mediate(request, pk, AgreementForm, services.agreement_record,
+                    _("The agreement was recorded and its document generated."), _("Record the agreement"))
 
 
 @cadre_or_mediator_required
 @require_http_methods(["GET", "POST"])
 def failure(request, pk):
-    case = _case_to_mediate(request, pk)
-    form = FailureForm(request.POST or None, initial={"advice": services.standard_advice()})
-    if request.method == "POST" and form.is_valid():
-        done = _run(request, form, services.failure_record, _("The case was closed without agreement."),
-                    ("mediation:detail", case.pk), case=case)
-        if done:
-            return done
-    return _form_page(request, form, _("Record failure with arbitration advice"), case)
+    return _mediate(request, pk, FailureForm, services.failure_record, _("The case was closed without agreement."),
+                    _("Record failure with arbitration advice"), initial={"advice": services.standard_advice()})
 
 
 @cadre_or_mediator_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request, pk):
-    case = _case_to_mediate(request, pk)
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done = _run(request, form, services.case_withdraw, _("The application was withdrawn."),
-                    ("mediation:detail", case.pk), case=case)
-        if done:
-            return done
-    return _form_page(request, form, _("Record the withdrawal of the application"), case)
+    return _mediate(request, pk, WithdrawForm, services.case_withdraw, _("The application was withdrawn."),
+                    _("Record the withdrawal of the application"))
 
 
 @cadre_or_mediator_required

@@ -49,9 +49,11 @@ def test_bad_registry_input_is_refused(district, field, value):
 
 
 def test_term_message_names_the_limits(district):
+    before = snapshot(*MODELS)
     with pytest.raises(ValidationError) as exc:
         make_contract(district, term_years=4)
     assert exc.value.message_dict["term_years"] == [gettext("The term of a collective contract is 1 to 3 years.")]
+    assert snapshot(*MODELS) == before
 
 
 def test_create_outside_scope_is_refused(district):

@@ -24,7 +24,9 @@ def test_enrol_wait_cancel_through_the_api(parents):
     assert (mine["status"], mine["waiting_position"]) == ("waiting", 1)
     assert [e["child_name"] for e in worker1.get("/familycare/summer-enrolments").json()] == ["小明"]
     theirs = Enrolment.objects.get(child__name="孩子甲")
+    before = snapshot(*MODELS)
     assert worker1.post(f"/familycare/summer-enrolments/{theirs.pk}/cancel").status_code == 404
+    assert snapshot(*MODELS) == before
     assert first.post(f"/familycare/summer-enrolments/{theirs.pk}/cancel").json()["status"] == "cancelled"
     [mine] = worker1.get("/familycare/summer-enrolments").json()
     assert (mine["status"], mine["waiting_position"]) == ("enrolled", None)

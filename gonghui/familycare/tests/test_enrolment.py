@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from gonghui.audit.models import AuditEvent
 from gonghui.familycare.models import Attendance, Child, Enrolment, EnrolmentEvent, EnrolmentStatus, SummerClass
-from gonghui.familycare.selectors import waiting_position
+from gonghui.familycare.selectors import waiting_position, waiting_positions
 from gonghui.familycare.services import attendance_record, class_create, class_update, enrol, enrolment_cancel
 from gonghui.testing import snapshot
 
@@ -30,6 +30,7 @@ def test_first_come_first_served_then_waiting_list(parents):
     a, b, c, d = (_enrol(user, summer_class, name=f"孩子{i}") for i, user in enumerate(parents.parents))
     assert [e.status for e in (a, b, c, d)] == [ENROLLED, ENROLLED, WAITING, WAITING]
     assert [waiting_position(e) for e in (a, b, c, d)] == [None, None, 1, 2]
+    assert waiting_positions([a, b, c, d]) == {c.pk: 1, d.pk: 2}  # the list form agrees, in one query
     assert a.year == summer_class.starts_on.year
     assert list(a.events.values_list("from_status", "to_status")) == [("", ENROLLED)]
 
@@ -215,8 +216,10 @@ def test_class_in_another_subtree_is_refused(parents):
 def test_cancelling_at_the_end_does_not_lift_the_bar(parents):
     summer_class = _last_round(parents, present_days=3)
     Enrolment.objects.filter(year=summer_class.year - 1).update(status=CANCELLED)
+    before = snapshot(*MODELS)
     with pytest.raises(ValidationError):
         _enrol(parents.worker1_user, summer_class)
+    assert snapshot(*MODELS) == before
 
 
 def test_more_places_move_the_waiting_list_up_in_order(parents):

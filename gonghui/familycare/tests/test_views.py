@@ -89,8 +89,10 @@ def test_console_class_create_and_detail(client, parents):
     assert [e.child.name for e in response.context["waiting"]] == ["孩子1"]
     html = response.content.decode()
     assert "13800001111" not in html and "138****1111" in html  # the parent's mobile is masked
+    before = snapshot(*MODELS)
     response = client.post(reverse("familycare:class_edit", args=[summer_class.pk]), {"name": "x", "capacity": 0})
     assert response.status_code == 200 and "capacity" in response.context["form"].errors
+    assert snapshot(*MODELS) == before
     # The cadre cancels the place: the waiting child moves up.
     first = Enrolment.objects.get(child__name="孩子0")
     assert client.post(reverse("familycare:cancel", args=[first.pk])).status_code == 302
@@ -147,7 +149,9 @@ def test_portal_enrol_wait_and_cancel(client, parents):
     assert "孩子甲" not in response.content.decode()  # other families' children are not shown
     # Another parent cannot cancel worker1's enrolment; the first family cancels theirs and worker1 moves up.
     client.force_login(parents.parents[2])
+    before = snapshot(*MODELS)
     assert client.post(reverse("familycare_portal:cancel", args=[mine.pk])).status_code == 404
+    assert snapshot(*MODELS) == before
     theirs = Enrolment.objects.get(child__name="孩子甲")
     assert other.post(reverse("familycare_portal:cancel", args=[theirs.pk])).status_code == 302
     client.force_login(parents.worker1_user)

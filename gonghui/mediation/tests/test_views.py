@@ -254,3 +254,13 @@ def test_mediator_records_a_withdrawal(client, med):
     assert med.case1.status == Status.WITHDRAWN
     html = client.get(reverse("mediation:detail", args=[med.case1.pk])).content.decode()
     assert reverse("mediation:withdraw", args=[med.case1.pk]) not in html  # closed: no more actions
+
+
+def test_adding_a_mediator_without_a_managed_committee_is_refused(client, med):
+    client.force_login(med.grassroots1)  # a cadre whose union has no committee
+    assert client.get(reverse("mediation:mediators")).context["form"] is None
+    before = snapshot(*MODELS)
+    response = client.post(reverse("mediation:mediators"), {
+        "committee": med.committee1.pk, "username": "med9", "name": "吴律师", "kind": "lawyer"})
+    assert response.status_code == 403
+    assert snapshot(*MODELS) == before
