@@ -23,10 +23,15 @@ def my_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request):
+    return file_own(request, channel=Channel.PORTAL)
+
+
+def file_own(request, *, channel: str, station=None):
+    """A signed-in worker files a request as themselves (from the portal, or at a station's QR code)."""
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            appeal = services.appeal_file(actor=request.user, user=request.user, channel=Channel.PORTAL,
+            appeal = services.appeal_file(actor=request.user, user=request.user, channel=channel, station=station,
                                           request=request, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -34,7 +39,8 @@ def new(request):
             messages.success(request, _("Your request %(ref)s was sent to %(org)s.") % {
                 "ref": appeal.reference, "org": appeal.org.name})
             return redirect("appeals_portal:detail", pk=appeal.pk)
-    return render(request, "appeals/portal_new.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "appeals/portal_new.html", {"form": form, "station": station},
+                  status=400 if form.errors else 200)
 
 
 def _page(request, appeal, rate_form=None, reopen_form=None, upload_form=None, status=200):
@@ -50,36 +56,32 @@ def detail(request, pk):
     return _page(request, selectors.my_appeal_get(user=request.user, pk=pk))
 
 
-@login_required
-@require_POST
-def rate(request, pk):
+def _worker_step(request, pk, form_class, service, done: str, form_name: str):
+    """Rate or reopen: the same form-then-service step on the worker's own request."""
     appeal = selectors.my_appeal_get(user=request.user, pk=pk)
-    form = RateForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.appeal_rate(user=request.user, appeal=appeal, request=request, **form.cleaned_data)
+            service(user=request.user, appeal=appeal, request=request, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Thank you for your rating."))
+            messages.success(request, done)
             return redirect("appeals_portal:detail", pk=appeal.pk)
-    return _page(request, appeal, rate_form=form, status=400)
+    return _page(request, appeal, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def rate(request, pk):
+    return _worker_step(request, pk, RateForm, services.appeal_rate, _("Thank you for your rating."), "rate_form")
 
 
 @login_required
 @require_POST
 def reopen(request, pk):
-    appeal = selectors.my_appeal_get(user=request.user, pk=pk)
-    form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.appeal_reopen(user=request.user, appeal=appeal, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your request was reopened."))
-            return redirect("appeals_portal:detail", pk=appeal.pk)
-    return _page(request, appeal, reopen_form=form, status=400)
+    return _worker_step(request, pk, ReopenForm, services.appeal_reopen, _("Your request was reopened."),
+                        "reopen_form")
 
 
 @login_required

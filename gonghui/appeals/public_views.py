@@ -13,8 +13,8 @@ from gonghui.accounts.services import otp_send
 from gonghui.console.pages import add_service_errors
 from gonghui.orgs.models import Org, OrgKind, OrgStatus
 
-from . import intake, selectors, services
-from .forms import RequestForm, VerifiedRequestForm
+from . import intake, portal_views, selectors
+from .forms import VerifiedRequestForm
 from .models import Channel, Status
 
 PAGE = "appeals/anonymous_new.html"
@@ -74,16 +74,4 @@ def station_new(request, token: str):
         raise Http404
     if not request.user.is_authenticated:
         return anonymous_new(request, station=station)
-    form = RequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            appeal = services.appeal_file(actor=request.user, user=request.user, channel=Channel.STATION,
-                                          station=station, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your request %(ref)s was sent to %(org)s.") % {
-                "ref": appeal.reference, "org": appeal.org.name})
-            return redirect("appeals_portal:detail", pk=appeal.pk)
-    return render(request, "appeals/portal_new.html", {"form": form, "station": station},
-                  status=400 if form.errors else 200)
+    return portal_views.file_own(request, channel=Channel.STATION, station=station)

@@ -19,6 +19,7 @@ from gonghui.audit.services import audit_record
 from gonghui.core.privacy import blind_index, decrypt, encrypt, mask_mobile
 from gonghui.core.scoping import MANAGE, can
 from gonghui.core.validators import check_mobile
+from gonghui.members.selectors import my_worker
 from gonghui.notifications.services import notify
 from gonghui.orgs.models import Org, OrgKind, OrgStatus
 
@@ -293,7 +294,7 @@ def appeal_transfer(*, actor, appeal: Appeal, to_org: Org, reason: str, request=
 
 def _reporter_unions(appeal: Appeal) -> set[int]:
     # An anonymous request keeps no worker link; its account still tells which union is the workplace one.
-    worker = getattr(appeal.user, "worker", None) if appeal.user_id and hasattr(appeal.user, "worker") else None
+    worker = my_worker(appeal.user) if appeal.user_id else None
     return workplace_unions(worker) if worker is not None else set()
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.console.access import cadre_required
 from gonghui.console.pages import add_service_errors, paginate, render_list
-from gonghui.core.scoping import EXPORT, MANAGE, VIEW, restrict
+from gonghui.core.scoping import EXPORT, MANAGE, VIEW, can, restrict
 from gonghui.orgs.models import Org, OrgStatus
 
 from . import attachments, claims, reports, selectors, services, supervision
@@ -44,7 +44,7 @@ QUEUE_LABELS = {
 def _cadre_appeal(request, pk):
     """A request in the cadre's scope (not the cadre's own request as a worker)."""
     appeal = selectors.appeal_get(user=request.user, pk=pk)
-    if not any(appeal.org.path.startswith(p) for p in request.user.scope_paths(VIEW)):
+    if not can(request.user, VIEW, appeal.org):
         raise Http404
     return appeal
 
@@ -96,22 +96,30 @@ def assign(request):
                                                "%(n)d requests assigned to %(name)s.", len(done)) % {
                 "n": len(done), "name": services.user_label(form.cleaned_data["handler"])})
             return target
+    _flash_errors(request, form, labelled=True)
+    return target
+
+
+def _flash_errors(request, form, labelled=False) -> None:
+    """A form posted from another page: its errors go back there as messages (optionally naming the field)."""
     for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
+        label = form.fields[field].label if labelled and field in form.fields else ""
         for e in errors:
             messages.error(request, f"{label}: {e}" if label else e)
-    return target
 
 
 @cadre_required
 def detail(request, pk):
     appeal = _cadre_appeal(request, pk)
-    may_handle = services.may_handle(request.user, appeal)
+    return _detail_page(request, appeal, ActForm(), services.may_handle(request.user, appeal))
+
+
+def _detail_page(request, appeal, act_form, may_handle, status=200):
     return render(request, "appeals/detail.html", {
         "appeal": appeal, "states": selectors.states(appeal), "events": selectors.timeline(appeal),
-        "orders": selectors.supervision_orders(appeal), "visits": appeal.return_visits.all(),
+        "orders": selectors.supervision_orders(appeal), "visits": selectors.return_visits(appeal),
         "may_handle": may_handle, "may_supervise": supervision.may_supervise(request.user, appeal),
-        "act_form": ActForm(), "visit_form": ReturnVisitForm(), "Action": Action, **_extras(appeal)})
+        "act_form": act_form, "visit_form": ReturnVisitForm(), "Action": Action, **_extras(appeal)}, status=status)
 
 
 @cadre_required
@@ -127,11 +135,7 @@ def act(request, pk):
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": Action(form.cleaned_data["action"]).label})
             return redirect("appeals:detail", pk=appeal.pk)
-    return render(request, "appeals/detail.html", {
-        "appeal": appeal, "states": selectors.states(appeal), "events": selectors.timeline(appeal),
-        "orders": selectors.supervision_orders(appeal), "visits": appeal.return_visits.all(),
-        "may_handle": True, "may_supervise": supervision.may_supervise(request.user, appeal),
-        "act_form": form, "visit_form": ReturnVisitForm(), "Action": Action, **_extras(appeal)}, status=400)
+    return _detail_page(request, appeal, form, may_handle=True, status=400)
 
 
 ACTION_VERBS = {
@@ -151,21 +155,28 @@ def _form_page(request, appeal, form, title, status=200):
     return render(request, "appeals/form.html", {"form": form, "appeal": appeal, "title": title}, status=status)
 
 
+def _form_step(request, appeal, form, title, call, done, target=None):
+    """A one-form action page: on a valid POST run `call(cleaned_data)`, then go on; else show the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return target or redirect("appeals:detail", pk=appeal.pk)
+    return _form_page(request, appeal, form, title, 400 if form.errors else 200)
+
+
 @cadre_required
 @require_http_methods(["GET", "POST"])
 def transfer(request, pk):
     appeal = _managed(request, pk)
     form = TransferForm(request.POST or None, orgs=Org.objects.filter(status=OrgStatus.ACTIVE).exclude(
         pk=appeal.org_id).order_by("path"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.appeal_transfer(actor=request.user, appeal=appeal, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The request was transferred."))
-            return redirect("appeals:queue")
-    return _form_page(request, appeal, form, _("Transfer"), 400 if form.errors else 200)
+    return _form_step(request, appeal, form, _("Transfer"), lambda data: services.appeal_transfer(
+        actor=request.user, appeal=appeal, request=request, **data), _("The request was transferred."),
+        target=redirect("appeals:queue"))
 
 
 @cadre_required
@@ -197,15 +208,8 @@ def supervise(request, pk):
     if not supervision.may_supervise(request.user, appeal):
         raise PermissionDenied
     form = SuperviseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            supervision.supervision_issue(actor=request.user, appeal=appeal, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The supervision order was issued."))
-            return redirect("appeals:detail", pk=appeal.pk)
-    return _form_page(request, appeal, form, _("Issue a supervision order"), 400 if form.errors else 200)
+    return _form_step(request, appeal, form, _("Issue a supervision order"), lambda data: supervision.supervision_issue(
+        actor=request.user, appeal=appeal, request=request, **data), _("The supervision order was issued."))
 
 
 @cadre_required
@@ -222,9 +226,7 @@ def return_visit(request, pk, visit_pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
     if form.errors:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        _flash_errors(request, form)
     else:
         messages.success(request, _("The return visit was recorded."))
     return redirect("appeals:detail", pk=appeal.pk)
@@ -237,19 +239,19 @@ def hotline(request):
     if not request.user.scope_paths(MANAGE):
         raise PermissionDenied
     lookup = LookupForm(request.GET or None)
-    workers, earlier = [], []
+    workers, earlier, initial = [], [], {}
     if lookup.is_bound and lookup.is_valid():
-        workers, earlier = selectors.hotline_lookup(user=request.user, mobile=lookup.cleaned_data["mobile"])
-    initial = {"mobile": lookup.cleaned_data.get("mobile", "")} if lookup.is_bound and lookup.is_valid() else {}
+        initial["mobile"] = lookup.cleaned_data["mobile"]
+        workers, earlier = selectors.hotline_lookup(user=request.user, mobile=initial["mobile"])
     if len(workers) == 1:
         initial["contact_name"] = workers[0].name
     form = HotlineForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        _w, _e = selectors.hotline_lookup(user=request.user, mobile=data["mobile"])
+        callers, _earlier = selectors.hotline_lookup(user=request.user, mobile=data["mobile"])
         try:
             appeal = services.appeal_file(actor=request.user, channel=Channel.HOTLINE,
-                                          worker=_w[0] if len(_w) == 1 else None, request=request, **data)
+                                          worker=callers[0] if len(callers) == 1 else None, request=request, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -292,17 +294,9 @@ def wage_claim(request, pk):
     claim = getattr(appeal, "wage_claim", None)
     initial = {f: getattr(claim, f) for f in claims.FIELDS} if claim else {}
     form = WageClaimForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items()}
-        data["referral"] = data["referral"] or ""
-        try:
-            claims.wage_claim_save(actor=request.user, appeal=appeal, request=request, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The wage claim was saved."))
-            return redirect("appeals:detail", pk=appeal.pk)
-    return _form_page(request, appeal, form, _("Wage claim"), 400 if form.errors else 200)
+    return _form_step(request, appeal, form, _("Wage claim"), lambda data: claims.wage_claim_save(
+        actor=request.user, appeal=appeal, request=request, **{**data, "referral": data["referral"] or ""}),
+        _("The wage claim was saved."))
 
 
 @cadre_required
@@ -321,10 +315,9 @@ def _upload(request, appeal):
                                        request=request)
         except ValidationError as exc:
             add_service_errors(form, exc)
-    for errors in form.errors.values():
-        for e in errors:
-            messages.error(request, e)
-    if not form.errors:
+    if form.errors:
+        _flash_errors(request, form)
+    else:
         messages.success(request, _("The file was attached."))
 
 

@@ -1,17 +1,18 @@
 """The signed-in user's inbox (workers and cadres alike)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from gonghui.console.pages import paginate
 
 from . import selectors, services
 
 
 @login_required
 def inbox(request):
-    page = Paginator(selectors.inbox(user=request.user), 20).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.inbox(user=request.user), 20)
     return render(request, "notifications/inbox.html", {
         "page": page, "unread": selectors.unread_count(user=request.user)})
 

@@ -60,13 +60,14 @@ def test_a_bad_claim_names_the_field_and_changes_nothing(district, at, field, ch
 
 
 def test_only_wage_arrears_requests_take_a_claim_and_only_their_handlers(district, at):
-    other = file_for(district, category=Category.SOCIAL_INSURANCE)
+    other, wage = file_for(district, category=Category.SOCIAL_INSURANCE), file_for(district)
+    before = snapshot(WageClaim, AppealEvent)
     with pytest.raises(ValidationError) as exc:
         wage_claim_save(actor=district.grassroots1, appeal=other, employer_name="某公司", amount="1")
     assert "category" in exc.value.message_dict
     with pytest.raises(PermissionDenied):
-        wage_claim_save(actor=district.street2_user, appeal=file_for(district), employer_name="某公司", amount="1")
-    assert not WageClaim.objects.exists()
+        wage_claim_save(actor=district.street2_user, appeal=wage, employer_name="某公司", amount="1")
+    assert snapshot(WageClaim, AppealEvent) == before
 
 
 def test_the_database_refuses_a_negative_amount(district, at):
@@ -136,3 +137,19 @@ def test_a_50_mb_photo_is_refused_through_the_portal_and_changes_nothing(distric
     response = as_user(district.worker1_user).post(reverse("appeals_portal:upload", args=[appeal.pk]), {"file": big})
     assert response.status_code == 400
     assert snapshot(Attachment, AppealEvent) == before
+
+
+def test_outsiders_posting_a_claim_or_a_file_change_nothing(district, at):
+    appeal = file_for(district)
+    before = snapshot(WageClaim, Attachment, AppealEvent)
+    street2 = as_user(district.street2_user)
+    assert street2.post(reverse("appeals:wage_claim", args=[appeal.pk]), {
+        "employer_name": "某公司", "workers_count": 2, "amount": "3000.00", "months_owed": 2,
+        "amount_recovered": "0"}).status_code == 404
+    assert street2.post(reverse("appeals:upload", args=[appeal.pk]),
+                        {"file": SimpleUploadedFile("合同.png", PNG)}).status_code == 404
+    assert as_user(district.nobody).post(reverse("appeals_portal:upload", args=[appeal.pk]),
+                                         {"file": SimpleUploadedFile("合同.png", PNG)}).status_code == 404
+    assert as_user(None).post(reverse("appeals_portal:upload", args=[appeal.pk]),
+                              {"file": SimpleUploadedFile("合同.png", PNG)}).status_code == 302
+    assert snapshot(WageClaim, Attachment, AppealEvent) == before

@@ -214,8 +214,10 @@ def test_merge_closes_the_duplicate_pointing_to_the_kept_one(district, at):
     keep, dup = file_for(district), file_for(district, description="同一件事")
     dup = appeal_merge(actor=district.grassroots1, duplicate=dup, keep=keep)
     assert dup.status == Status.CLOSED and dup.merged_into == keep
+    before = snapshot(*ALL)
     with pytest.raises(ValidationError):
         appeal_merge(actor=district.grassroots1, duplicate=keep, keep=keep)
+    assert snapshot(*ALL) == before
 
 
 def test_the_same_client_key_files_once(district, at):

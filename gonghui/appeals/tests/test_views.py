@@ -5,7 +5,9 @@ from django.test import Client
 from django.urls import reverse
 
 from gonghui.appeals.models import Action, Appeal, AppealEvent, Rating, ReturnVisit, Status, SupervisionOrder
-from gonghui.appeals.services import appeal_act
+from gonghui.appeals.services import appeal_act, appeal_rate, appeal_reopen, return_visit_record
+from gonghui.audit.models import AuditEvent
+from gonghui.notifications.models import Notification
 from gonghui.testing import snapshot
 
 from .conftest import file_for
@@ -282,3 +284,48 @@ def test_a_union_without_cadres_has_its_street_told_of_a_new_request(district, a
     assert district.joint1.pk not in [g.org_id for g in district.street1_user.grants.all()]
     assert list(org_cadres(district.joint1)) == [district.street1_user]
     assert district.grassroots1 in list(org_cadres(district.union_a))
+
+
+def test_refused_console_and_portal_posts_change_nothing(district, at):
+    appeal, other = file_for(district), file_for(district)
+    everything = (*ALL, AuditEvent, Notification)
+    before = snapshot(*everything)
+    act = reverse("appeals:act", args=[appeal.pk])
+    for user, status in ((None, 302), (district.worker1_user, 403), (district.street2_user, 404)):
+        assert as_user(user).post(act, {"action": "accept"}).status_code == status
+    street2 = as_user(district.street2_user)
+    assert street2.post(reverse("appeals:transfer", args=[appeal.pk]), {
+        "to_org": district.union_b.pk, "reason": "属西街"}).status_code == 404
+    assert street2.post(reverse("appeals:merge", args=[other.pk]), {"keep": appeal.pk}).status_code == 404
+    assert as_user(district.grassroots1).post(reverse("appeals:supervise", args=[appeal.pk]), {
+        "instruction": "三日内办结", "days": 3}).status_code == 403
+    street1 = as_user(district.street1_user)
+    for keep in (appeal.pk, 999999):  # itself, and a number that is not there
+        response = street1.post(reverse("appeals:merge", args=[appeal.pk]), {"keep": keep})
+        assert response.status_code == 400 and "keep" in response.context["form"].errors
+    nobody = as_user(district.nobody)
+    assert nobody.post(reverse("appeals_portal:rate", args=[appeal.pk]), {"rating": "satisfied"}).status_code == 404
+    assert nobody.post(reverse("appeals_portal:reopen", args=[appeal.pk]), {"note": "没解决"}).status_code == 404
+    assert snapshot(*everything) == before
+
+
+def test_the_detail_page_costs_the_same_queries_for_more_return_visits(district, at):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    appeal = file_for(district)
+    appeal = appeal_act(actor=district.grassroots1, appeal=appeal, action=Action.ACCEPT)
+    client, url = as_user(district.grassroots1), reverse("appeals:detail", args=[appeal.pk])
+    counts = []
+    for round_ in range(2):
+        if round_:
+            appeal = appeal_reopen(user=district.worker1_user, appeal=appeal, note="没解决")
+        appeal = appeal_act(actor=district.grassroots1, appeal=appeal, action=Action.ANSWER, answer="答复")
+        appeal = appeal_rate(user=district.worker1_user, appeal=appeal, rating=Rating.DISSATISFIED)
+        return_visit_record(actor=district.grassroots1, visit=appeal.return_visits.latest("pk"), outcome="已回访")
+        client.get(url)  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert ReturnVisit.objects.filter(done_at__isnull=False).count() == 2
+    assert counts[0] == counts[1]

@@ -9,6 +9,7 @@ from gonghui.accounts.sms import MemorySmsBackend
 from gonghui.notifications.models import Notification
 from gonghui.notifications.selectors import unread_count
 from gonghui.notifications.services import notification_mark_read, notify
+from gonghui.testing import snapshot
 
 
 def test_notify_reaches_the_inbox_and_sms(district, django_capture_on_commit_callbacks):
@@ -50,3 +51,17 @@ def test_the_portal_home_shows_the_unread_count(district, django_capture_on_comm
     client.force_login(district.worker1_user)
     body = client.get(reverse("portal:home")).content.decode()
     assert reverse("notifications:inbox") in body
+
+
+def test_marking_read_through_http_touches_nobody_elses(district, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[district.worker1_user, district.street1_user], title="标题")
+    mine = district.worker1_user.notifications.get()
+    before = snapshot(Notification)
+    anonymous, nobody = Client(), Client()
+    nobody.force_login(district.nobody)
+    assert anonymous.post(reverse("notifications:read_all")).status_code == 302
+    assert anonymous.post(reverse("notifications:read", args=[mine.pk])).status_code == 302
+    assert nobody.post(reverse("notifications:read", args=[mine.pk])).status_code == 302
+    assert nobody.post(reverse("notifications:read_all")).status_code == 302
+    assert snapshot(Notification) == before
