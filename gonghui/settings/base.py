@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "gonghui.notifications",
     "gonghui.appeals",
     "gonghui.mediation",
+    "gonghui.needs",
     "gonghui.portal",
     "gonghui.console",
     "gonghui.demo",
