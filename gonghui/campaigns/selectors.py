@@ -4,7 +4,7 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from gonghui.core.scoping import APPROVE, MANAGE, VIEW, gate, restrict
+from gonghui.core.scoping import APPROVE, EXPORT, MANAGE, VIEW, can, gate, restrict
 from gonghui.hardship import selectors as hardship_registry
 from gonghui.members.models import Membership, MembershipStatus, Worker
 from gonghui.members.selectors import my_active_membership
@@ -52,6 +52,15 @@ def campaign_get(*, user, pk) -> Campaign:
 def campaign_manage_get(*, user, pk) -> Campaign:
     """A campaign the user organises (MANAGE on its org): lottery, batches, exports."""
     return gate(Campaign.objects.select_related("org"), user, MANAGE, pk=pk)
+
+
+def batch_export_get(*, user, pk) -> PaymentBatch:
+    """A payment batch whose campaign the user may export; Http404 for missing and foreign alike,
+    so a cadre elsewhere cannot learn which batch numbers exist."""
+    batch = PaymentBatch.objects.select_related("campaign__org").filter(pk=pk).first()
+    if batch is None or not can(user, EXPORT, batch.campaign.org):
+        raise Http404
+    return batch
 
 
 def active_membership_in(worker: Worker, campaign: Campaign) -> Membership | None:

@@ -4,9 +4,9 @@ batches, the bank file and the publicity list (公示, names and IDs masked)."""
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,7 +18,7 @@ from gonghui.orgs.selectors import org_list
 from . import selectors, services
 from .exports import batch_export
 from .forms import CampaignForm, CategoryFormSet, DecideForm
-from .models import Lottery, PaymentBatch, Status
+from .models import Lottery, Status
 
 
 def _flash_errors(request, exc: ValidationError) -> None:
@@ -134,9 +134,7 @@ def batch_new(request, pk):
 
 @cadre_required
 def batch_download(request, pk):
-    batch = get_object_or_404(PaymentBatch.objects.select_related("campaign__org"), pk=pk)
-    if not can(request.user, EXPORT, batch.campaign.org):
-        raise PermissionDenied
+    batch = selectors.batch_export_get(user=request.user, pk=pk)
     content = batch_export(actor=request.user, batch=batch, request=request)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="payment-batch-{batch.pk}.xlsx"'
