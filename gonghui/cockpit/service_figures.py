@@ -51,7 +51,7 @@ def service_figures(*, user, orgs: list[Org], today: dt.date | None = None) -> S
     since = today.replace(month=1, day=1)
     out = ServiceFigures(since=since)
     for org in orgs:
-        report = appeal_reports.appeal_report(user=user, org_id=org.pk, start=since, end=today)
+        report = appeal_reports.appeal_counts(org=org, start=since, end=today)
         out.requests += report["total"]
         for name in REQUEST_COUNTS[1:]:
             setattr(out, name, getattr(out, name) + report[name])

@@ -4,6 +4,8 @@ user's top orgs, counted by the service apps' own definitions and opening the li
 import datetime as dt
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +38,15 @@ def test_request_figures_add_up_over_the_users_top_orgs(known, at):  # noqa: F81
     assert (figures.satisfied, figures.rated) == (2, 3) and figures.satisfaction == Decimal("66.7")
     street1 = service_figures(user=known.street1_user, orgs=[known.street1], today=YEAR_END)
     assert street1.requests == 5  # E is street2's
+
+
+def test_the_requests_cost_one_query_per_subtree(known, at):  # noqa: F811
+    # Not the whole report (its breakdowns and gate): the cockpit needs only the counts behind the rates.
+    at.now = AS_OF
+    with CaptureQueriesContext(connection) as ctx:
+        service_figures(user=known.district, orgs=[known.street1, known.street2], today=YEAR_END)
+    on_requests = [q["sql"] for q in ctx.captured_queries if "appeals_appeal" in q["sql"]]
+    assert len(on_requests) == 2, on_requests
 
 
 def test_hardship_and_aid_figures(files, aid):  # noqa: F811
