@@ -15,6 +15,7 @@ from gonghui.members.api import applications_router, me_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.orgs.api import unions_router
+from gonghui.surveys.api import router as surveys_router
 
 # The worker's card first: it is the hot path (opened at every gate) and URLs resolve in this order.
 api.add_router("/me", me_router)
@@ -32,3 +33,4 @@ api.add_router("/appeals", appeals_router)
 api.add_router("/contracts", contracts_router)
 api.add_router("/familycare", familycare_router)
 api.add_router("/mediation", mediation_router)
+api.add_router("/surveys", surveys_router)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("requests/", include("gonghui.appeals.portal_urls")),
     path("messages/", include("gonghui.notifications.urls")),
     path("familycare/", include("gonghui.familycare.portal_urls")),
+    path("surveys/", include("gonghui.surveys.portal_urls")),
     path("", include("gonghui.portal.urls")),
 ]
 

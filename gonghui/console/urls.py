@@ -25,6 +25,7 @@ urlpatterns = [
     path("outreach/", include("gonghui.outreach.urls")),
     path("contracts/", include("gonghui.contracts.urls")),
     path("familycare/", include("gonghui.familycare.urls")),
+    path("surveys/", include("gonghui.surveys.urls")),
     path("coverage/", include("gonghui.coverage.urls")),
     path("cockpit/", include("gonghui.cockpit.urls")),
     path("campaigns/", include("gonghui.campaigns.urls")),

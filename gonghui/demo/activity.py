@@ -34,6 +34,7 @@ from gonghui.orgs.models import Org, OrgKind
 from gonghui.outreach.services import plans_ensure
 
 from .appeal_history import AppealHistory
+from .surveys import write_surveys
 
 INBOX_ONLY = ["gonghui.notifications.backends.InboxBackend"]
 ACCOUNTS_PER_STREET = (5, 4, 3)  # portal accounts in the first three streets (street1's include grassroots1's)
@@ -58,6 +59,7 @@ def write_activity(seed: int) -> None:
     # "create the missing plans" does: the board and the cockpit's pipeline are not empty.
     plans_ensure(actor=User.objects.get(username="district"))
     Activity(random.Random(f"{seed}:activity")).write()
+    write_surveys(seed)
     transaction.on_commit(inbox_only.disable)
 
 

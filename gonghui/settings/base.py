@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "gonghui.appeals",
     "gonghui.mediation",
     "gonghui.needs",
+    "gonghui.surveys",
     "gonghui.portal",
     "gonghui.console",
     "gonghui.demo",
