@@ -13,6 +13,7 @@ from gonghui.imports.api import router as imports_router
 from gonghui.mediation.api import router as mediation_router
 from gonghui.members.api import applications_router, me_router
 from gonghui.members.api import router as members_router
+from gonghui.needs.api import router as needs_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.orgs.api import unions_router
 from gonghui.surveys.api import router as surveys_router
@@ -33,4 +34,5 @@ api.add_router("/appeals", appeals_router)
 api.add_router("/contracts", contracts_router)
 api.add_router("/familycare", familycare_router)
 api.add_router("/mediation", mediation_router)
+api.add_router("/needs", needs_router)
 api.add_router("/surveys", surveys_router)

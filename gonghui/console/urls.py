@@ -32,6 +32,7 @@ urlpatterns = [
     path("hardship/", include("gonghui.hardship.urls")),
     path("appeals/", include("gonghui.appeals.urls")),
     path("mediation/", include("gonghui.mediation.urls")),
+    path("needs/", include("gonghui.needs.urls")),
     path("audit/", include("gonghui.audit.urls")),
     path("security/", include("gonghui.accounts.security_urls")),
 ]

@@ -22,6 +22,7 @@ from gonghui.orgs.models import Org, OrgKind
 
 from .accounts import USERNAMES, create_accounts
 from .activity import write_activity
+from .care_lists import write_care_lists
 from .enterprises import assign_unions, plan_enterprises, raise_headcounts, write_enterprises
 from .identities import CreditCodes
 from .people import People
@@ -78,6 +79,7 @@ def _generate(scale: str, seed: int, progress) -> list[tuple[str, str, str]]:
     raise_headcounts(enterprises)
     accounts = create_accounts(tree, demo_union)
     write_activity(seed)
+    write_care_lists()
     audit_record(actor=None, action="demo.generate", detail={"scale": scale, "seed": seed})
     return accounts
 
