@@ -1,6 +1,8 @@
 """R3.2 and R3.1: a delivery rider answers the street union's anonymous questionnaire on a phone (an
 unanswered required question is named, nothing is kept until the answers are whole); a street cadre
-reads the results and turns the answer the riders chose into a need on the needs list in one step.
+reads the results and turns the answer the riders chose into a need on the needs list in one step, then
+closes the loop: the district's rest stop is suggested for it, a project starts from that match in one
+click, and completing the project answers the need, which the figures count.
 """
 
 import datetime as dt
@@ -9,7 +11,8 @@ import pytest
 from django.utils import timezone
 
 from gonghui.core.choices import EmploymentForm
-from gonghui.needs.models import Need, NeedSource
+from gonghui.needs.models import Need, NeedSource, NeedStatus, ProjectStatus
+from gonghui.needs.services import resource_create
 from gonghui.surveys import services
 from gonghui.surveys.models import Kind, Response
 from gonghui.testing import PASSWORD, make_user, make_worker
@@ -39,6 +42,8 @@ def test_rider_answers_cadre_records_a_need(live_server, live_district, phone, l
     services.question_add(actor=cadre, questionnaire=survey, kind=Kind.RATING, text="您对现有驿站的满意度", scale=5)
     services.questionnaire_publish(actor=cadre, questionnaire=survey)
     rest_stop = needs_q.options.get(label="歇脚驿站")
+    rest_stops = resource_create(actor=district.district, org=district.root, kind="venue", categories=["rest"],
+                                 name="区总工会户外劳动者驿站", capacity=30)
     rider = make_user("rider1", mobile="13800003003")
     make_worker(name="陈骑手", org=district.joint1, user=rider, form=EmploymentForm.DELIVERY_RIDER,
                 mobile="13800003003")
@@ -85,3 +90,26 @@ def test_rider_answers_cadre_records_a_need(live_server, live_district, phone, l
     assert (need.source, need.headcount, need.org_id, need.worker_group, need.category) == (
         NeedSource.QUESTIONNAIRE, 1, district.street1.pk, EmploymentForm.DELIVERY_RIDER, "rest")
     assert need.source_ref == f"questionnaire:{survey.pk}:option:{rest_stop.pk}"
+
+    # The need's page suggests the district's rest stop; one click starts a project with it.
+    laptop.goto(f"{live_server.url}/console/needs/")
+    laptop.locator(f"a[href='/console/needs/{need.pk}/']").first.click()
+    laptop.wait_for_url(f"**/console/needs/{need.pk}/")
+    console.shot("need-with-match")
+    match = laptop.locator(f"form[action$='/match/{rest_stops.pk}/start/'] button")
+    match.click()
+    laptop.wait_for_url("**/console/needs/projects/*/")
+    laptop.click("#project-start button, form[action$='/start/'] button.primary")
+    laptop.wait_for_url("**/console/needs/projects/*/")
+    laptop.fill("#id_complete-beneficiaries", "1")
+    laptop.click("#complete button.primary")
+    laptop.wait_for_url("**/console/needs/projects/*/")
+    console.shot("project-done")
+    need.refresh_from_db()
+    assert need.status == NeedStatus.ANSWERED and need.project.status == ProjectStatus.DONE
+    assert list(need.project.commitments.values_list("resource_id", "quantity")) == [(rest_stops.pk, 1)]
+
+    laptop.goto(f"{live_server.url}/console/needs/report/")
+    console.shot("figures")
+    total = laptop.locator("#loop tfoot tr").inner_text()
+    assert "100" in total  # one need, answered: 100% answered

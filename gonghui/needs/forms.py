@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.contracts.forms import DateInput, NamedChoiceField
 from gonghui.core.choices import EmploymentForm
@@ -93,7 +94,7 @@ class FromAppealForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for declining"), max_length=300, required=False,
+    reason = forms.CharField(label=pgettext_lazy("need", "Reason for declining"), max_length=300, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -143,7 +144,8 @@ class ProjectForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     budget = money_field(_("Budget (yuan)"), initial=0)
     starts_on = forms.DateField(label=_("Start date"), required=False, widget=DateInput(), help_text=DATE_HELP)
-    ends_on = forms.DateField(label=_("End date"), required=False, widget=DateInput(), help_text=DATE_HELP)
+    ends_on = forms.DateField(label=pgettext_lazy("need", "End date"), required=False, widget=DateInput(),
+                              help_text=DATE_HELP)
     detail = forms.CharField(label=_("Details"), required=False, max_length=4000,
                              widget=forms.Textarea(attrs={"rows": 3}))
     milestones = forms.CharField(
@@ -228,7 +230,7 @@ class MilestoneForm(forms.Form):
 
 class CompleteForm(forms.Form):
     beneficiaries = forms.IntegerField(label=_("Workers served"))
-    outcome = forms.CharField(label=_("Outcome"), required=False, max_length=4000,
+    outcome = forms.CharField(label=pgettext_lazy("need", "Outcome"), required=False, max_length=4000,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):

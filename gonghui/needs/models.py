@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.choices import EmploymentForm
 from gonghui.core.privacy import mask_mobile
@@ -28,7 +29,7 @@ class NeedCategory(models.TextChoices):
     RIGHTS = "rights", _("Rights and legal help")
     EMPLOYMENT = "employment", _("Jobs and skills")
     HARDSHIP = "hardship", _("Hardship help")
-    HEALTH = "health", _("Health")
+    HEALTH = "health", pgettext_lazy("need", "Health")
     CHILDCARE = "childcare", _("Children and childcare")
     REST = "rest", _("Rest stops and stations")
     CULTURE = "culture", _("Culture and sport")
@@ -46,7 +47,7 @@ class NeedStatus(models.TextChoices):
     OPEN = "open", _("Open")
     IN_PROJECT = "in_project", _("Taken up by a project")
     ANSWERED = "answered", _("Answered")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("need", "Declined")
 
 
 CLOSED_STATUSES = (NeedStatus.ANSWERED, NeedStatus.DECLINED)
@@ -73,7 +74,7 @@ class Need(models.Model):
     place = models.CharField(_("where"), max_length=120, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=NeedStatus.choices, default=NeedStatus.OPEN,
                               db_index=True)
-    decline_reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
+    decline_reason = models.CharField(pgettext_lazy("need", "reason for declining"), max_length=300, blank=True)
     # The project that took the need up (and, once answered, answered it).
     project = models.ForeignKey("needs.Project", verbose_name=_("project"), null=True, blank=True,
                                 related_name="needs", on_delete=models.PROTECT)
@@ -116,7 +117,7 @@ class NeedAction(models.TextChoices):
     TAKE_UP = "take_up", _("Taken up by a project")
     RELEASE = "release", _("Returned to the open list")
     ANSWER = "answer", _("Answered")
-    DECLINE = "decline", _("Declined")
+    DECLINE = "decline", pgettext_lazy("need", "Declined")
 
 
 class NeedEvent(models.Model):
@@ -223,9 +224,9 @@ class Project(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=ProjectStatus.choices,
                               default=ProjectStatus.PLANNED, db_index=True)
     starts_on = models.DateField(_("start date"), null=True, blank=True)
-    ends_on = models.DateField(_("end date"), null=True, blank=True)
+    ends_on = models.DateField(pgettext_lazy("need", "end date"), null=True, blank=True)
     beneficiaries = models.PositiveIntegerField(_("workers served"), null=True, blank=True)
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = models.TextField(pgettext_lazy("need", "outcome"), blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
     resources = models.ManyToManyField(Resource, through="ProjectResource", related_name="projects",
                                        verbose_name=_("resources"))

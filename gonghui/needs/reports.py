@@ -4,6 +4,7 @@ import io
 
 import xlsxwriter
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gonghui.audit.services import audit_record
 from gonghui.core.scoping import EXPORT, gate
@@ -19,7 +20,7 @@ def report_xlsx(*, user, report: LoopReport, filters: dict, request=None) -> byt
     bold = book.add_format({"bold": True})
     sheet = book.add_worksheet(_("Closed-loop figures"))
     sheet.write_string(0, 0, report.org.name, bold)
-    headers = [_("Union"), _("Needs"), _("Open"), _("In a project"), _("Answered"), _("Declined"),
+    headers = [_("Union"), _("Needs"), _("Open"), _("In a project"), _("Answered"), pgettext("need", "Declined"),
                _("Share answered"), _("Median days to answer"), _("Mean days to answer"), _("Open over 30 days")]
     for col, header in enumerate(headers):
         sheet.write_string(2, col, str(header), bold)

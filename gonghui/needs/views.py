@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -133,12 +134,26 @@ def need_edit(request, pk):
                                                "back": "needs:needs", "tab": "needs"})
 
 
+def origin_url(need) -> str:
+    """The page the need came from (the questionnaire's results, the worker's request), or "" when none.
+    The target page checks its own scope."""
+    kind, _sep, rest = need.source_ref.partition(":")
+    ref = rest.split(":", 1)[0]
+    if not ref.isdigit():
+        return ""
+    if kind == "questionnaire":
+        return reverse("surveys:results", args=[int(ref)])
+    if kind == "appeal":
+        return reverse("appeals:detail", args=[int(ref)])
+    return ""
+
+
 def _need_page(request, need, *, decline_form=None, take_up_form=None, status=200):
     user = request.user
     may_manage = can(user, MANAGE, need.org) and need.status in (NeedStatus.OPEN, NeedStatus.IN_PROJECT)
     projects = selectors.projects_for_need(user=user, need=need, action=MANAGE)
     return render(request, "needs/need_detail.html", {
-        "need": need, "events": selectors.need_events(need), "may_manage": may_manage,
+        "need": need, "origin_url": origin_url(need), "events": selectors.need_events(need), "may_manage": may_manage,
         "suggestions": selectors.suggested_resources(need) if may_manage else [],
         "projects": list(projects) if may_manage and need.status == NeedStatus.OPEN else [],
         "decline_form": decline_form or DeclineForm(),

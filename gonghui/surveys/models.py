@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gonghui.core.scoping import ScopedQuerySet
 
@@ -20,7 +21,7 @@ MAX_TEXT = 2000
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("questionnaire", "Draft")
     PUBLISHED = "published", _("Published")
     CLOSED = "closed", _("Closed to answers")
 
@@ -88,8 +89,8 @@ class Questionnaire(models.Model):
         return "open" if now >= self.opens_at else "scheduled"
 
     def phase_label(self, now=None) -> str:
-        return {"draft": _("Draft"), "scheduled": _("Not open yet"), "open": _("Taking answers"),
-                "ended": _("Closed to answers")}[self.phase(now)]
+        return {"draft": pgettext_lazy("questionnaire", "Draft"), "scheduled": _("Not open yet"),
+                "open": _("Taking answers"), "ended": _("Closed to answers")}[self.phase(now)]
 
     def group_labels(self) -> list[str]:
         from gonghui.core.choices import EmploymentForm

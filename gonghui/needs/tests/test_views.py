@@ -113,6 +113,20 @@ def test_create_need_from_a_request_number(client, lists):
     response = client.post("/console/needs/new/", {"appeal-number": appeal.reference, "appeal-category": "rights",
                                                    "appeal-headcount": "2"})
     assert field_error(response, "number", "appeal_form") and Need.objects.filter(source="appeal").count() == 1
+    # The need's page links back to the request it came from.
+    client.force_login(lists.street1_user)
+    page = client.get(f"/console/needs/{need.pk}/").content.decode()
+    assert f'href="/console/appeals/{appeal.pk}/" id="origin"' in page
+
+
+def test_a_need_from_a_questionnaire_links_to_its_results(client, lists):
+    need = services.need_create(actor=lists.street1_user, org=lists.street1, title="歇脚点", source="questionnaire",
+                                category="rest", headcount=3, source_ref="questionnaire:41:option:7")
+    plain = make_need(lists)
+    client.force_login(lists.street1_user)
+    page = client.get(f"/console/needs/{need.pk}/").content.decode()
+    assert 'href="/console/surveys/41/results/" id="origin"' in page
+    assert 'id="origin"' not in client.get(f"/console/needs/{plain.pk}/").content.decode()
 
 
 def test_decline_from_the_page(client, lists):
