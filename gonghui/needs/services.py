@@ -74,11 +74,11 @@ def _covers(org, inner) -> bool:
 
 
 def _lock_need(need: Need) -> Need:
-    return Need.objects.select_for_update().select_related("org").get(pk=need.pk)
+    return Need.objects.select_for_update(of=("self",)).select_related("org").get(pk=need.pk)
 
 
 def _lock_project(project: Project) -> Project:
-    return Project.objects.select_for_update().select_related("org").get(pk=project.pk)
+    return Project.objects.select_for_update(of=("self",)).select_related("org").get(pk=project.pk)
 
 
 # --- needs ---------------------------------------------------------------------------------------
@@ -305,7 +305,7 @@ def committed(resource: Resource) -> int:
 
 @transaction.atomic
 def resource_update(*, actor, resource: Resource, request=None, **changes) -> Resource:
-    resource = Resource.objects.select_for_update().select_related("org").get(pk=resource.pk)
+    resource = Resource.objects.select_for_update(of=("self",)).select_related("org").get(pk=resource.pk)
     if not can(actor, MANAGE, resource.org):
         raise PermissionDenied
     unknown = set(changes) - set(RESOURCE_FIELDS)
@@ -482,7 +482,7 @@ def _commit(*, project: Project, resource: Resource, quantity: int, field: str =
 
 
 def _lock_resource(resource: Resource) -> Resource:
-    return Resource.objects.select_for_update().select_related("org").get(pk=resource.pk)
+    return Resource.objects.select_for_update(of=("self",)).select_related("org").get(pk=resource.pk)
 
 
 @transaction.atomic
@@ -569,7 +569,7 @@ def milestone_add(*, actor, project: Project, title: str, due_on: dt.date, reque
 
 @transaction.atomic
 def milestone_done(*, actor, milestone: Milestone, done_on: dt.date | None = None, request=None) -> Milestone:
-    milestone = Milestone.objects.select_for_update().select_related("project__org").get(pk=milestone.pk)
+    milestone = Milestone.objects.select_for_update(of=("self",)).select_related("project__org").get(pk=milestone.pk)
     if not can(actor, MANAGE, milestone.project.org):
         raise PermissionDenied
     if milestone.done_on is not None:
