@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gonghui.console.access import cadre_required
 from gonghui.console.pages import add_service_errors, paginate, render_list
 from gonghui.core.scoping import EXPORT, MANAGE, VIEW, can, restrict
+from gonghui.needs.models import NeedSource
+from gonghui.needs.selectors import need_from_origin
 from gonghui.orgs.models import Org, OrgStatus
 
 from . import attachments, claims, reports, selectors, services, supervision
@@ -115,7 +117,10 @@ def detail(request, pk):
 
 
 def _detail_page(request, appeal, act_form, may_handle, status=200):
+    # What workers ask for again and again belongs on the needs list (R3.1): the page offers it in one step.
+    need = need_from_origin(user=request.user, source=NeedSource.APPEAL, source_ref=f"appeal:{appeal.pk}")
     return render(request, "appeals/detail.html", {
+        "need": need, "may_record_need": may_handle and need is None,
         "appeal": appeal, "states": selectors.states(appeal), "events": selectors.timeline(appeal),
         "orders": selectors.supervision_orders(appeal), "visits": selectors.return_visits(appeal),
         "may_handle": may_handle, "may_supervise": supervision.may_supervise(request.user, appeal),

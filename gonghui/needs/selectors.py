@@ -52,6 +52,11 @@ def need_get(*, user, pk, action: str = VIEW) -> Need:
     return gate(Need.objects.select_related("org", "project", "created_by"), user, action, pk=pk)
 
 
+def need_from_origin(*, user, source: str, source_ref: str) -> Need | None:
+    """The need recorded from an origin (a request, a questionnaire's answer), if the user may see it."""
+    return restrict_to_orgs(Need.objects.all(), user).filter(source=source, source_ref=source_ref).first()
+
+
 def need_events(need: Need):
     return need.events.select_related("actor", "project")
 

@@ -74,7 +74,9 @@ def need_create(request):
         raise PermissionDenied
     from_appeal = request.method == "POST" and "appeal-number" in request.POST
     form = NeedForm(None if from_appeal else (request.POST or None), orgs=orgs)
-    appeal_form = FromAppealForm(request.POST if from_appeal else None)
+    # The request's page links here with ?appeal=<its number>: the form comes filled in with it.
+    appeal_form = FromAppealForm(request.POST if from_appeal else None,
+                                 initial={"number": request.GET.get("appeal", "")[:30]})
     if request.method == "POST" and not from_appeal and form.is_valid():
         try:
             need = services.need_create(actor=request.user, request=request, **form.cleaned_data)

@@ -119,6 +119,23 @@ def test_create_need_from_a_request_number(client, lists):
     assert f'href="/console/appeals/{appeal.pk}/" id="origin"' in page
 
 
+def test_the_request_page_offers_recording_it_as_a_need_once(client, lists):
+    appeal = file_for(lists)
+    client.force_login(lists.street1_user)
+    page = client.get(f"/console/appeals/{appeal.pk}/").content.decode()
+    link = f'href="/console/needs/new/?appeal={appeal.reference}#appeal-form" id="record-need"'
+    assert link in page and 'id="need"' not in page
+    form = client.get(f"/console/needs/new/?appeal={appeal.reference}").context["appeal_form"]
+    assert form["number"].value() == appeal.reference
+    client.post("/console/needs/new/", {"appeal-number": appeal.reference, "appeal-category": "rights",
+                                        "appeal-headcount": "4"})
+    need = Need.objects.get(source="appeal")
+    page = client.get(f"/console/appeals/{appeal.pk}/").content.decode()
+    assert f'href="/console/needs/{need.pk}/" id="need"' in page and 'id="record-need"' not in page
+    client.force_login(lists.street2_user)  # not theirs: neither the request nor its need
+    assert client.get(f"/console/appeals/{appeal.pk}/").status_code == 404
+
+
 def test_a_need_from_a_questionnaire_links_to_its_results(client, lists):
     need = services.need_create(actor=lists.street1_user, org=lists.street1, title="歇脚点", source="questionnaire",
                                 category="rest", headcount=3, source_ref="questionnaire:41:option:7")
