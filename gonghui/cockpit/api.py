@@ -45,6 +45,8 @@ class ServicesOut(Schema):
     hardship_overdue: int
     aid_grants_paid: int
     aid_amount_paid: Decimal
+    needs: int
+    needs_answered_share: Decimal | None
 
 
 class MonthOut(Schema):

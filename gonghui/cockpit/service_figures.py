@@ -1,4 +1,5 @@
-"""The cockpit's service figures (R5.2): requests answered on time and satisfaction, hardship files, aid paid.
+"""The cockpit's service figures (R5.2): requests answered on time and satisfaction, hardship files, aid paid,
+workers' needs recorded and the share of them answered by a project (the three lists' closed loop).
 
 Unlike the membership figures these are not kept in tallies: they come from the service apps' own
 tables, which are orders of magnitude smaller than the member rows, through those apps' own
@@ -11,13 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from gonghui.appeals import reports as appeal_reports
 from gonghui.campaigns.models import Payment
 from gonghui.hardship.models import FileStatus
 from gonghui.hardship.selectors import file_list
+from gonghui.needs.models import Need, NeedStatus
 from gonghui.orgs.models import Org
 
 REQUEST_COUNTS = ("total", "answered_on_time", "answer_counted", "satisfied", "rated")
@@ -35,6 +37,8 @@ class ServiceFigures:
     hardship_overdue: int = 0
     aid_grants_paid: int = 0
     aid_amount_paid: Decimal = Decimal("0.00")
+    needs: int = 0
+    needs_answered: int = 0
 
     @property
     def on_time_answer(self) -> Decimal | None:
@@ -43,6 +47,11 @@ class ServiceFigures:
     @property
     def satisfaction(self) -> Decimal | None:
         return appeal_reports.rate(self.satisfied, self.rated)
+
+    @property
+    def needs_answered_share(self) -> Decimal | None:
+        """As the needs report counts it: answered ÷ all recorded (open and taken-up ones not answered yet)."""
+        return appeal_reports.rate(self.needs_answered, self.needs)
 
 
 def service_figures(*, user, orgs: list[Org], today: dt.date | None = None) -> ServiceFigures:
@@ -63,4 +72,9 @@ def service_figures(*, user, orgs: list[Org], today: dt.date | None = None) -> S
         ).aggregate(n=Count("*"), amount=Sum("amount"))
         out.aid_grants_paid += paid["n"]
         out.aid_amount_paid += paid["amount"] or Decimal("0.00")
+        needs = Need.objects.filter(org__path__startswith=org.path, created_at__date__gte=since,
+                                    created_at__date__lte=today).aggregate(
+            n=Count("*"), answered=Count("pk", filter=Q(status=NeedStatus.ANSWERED)))
+        out.needs += needs["n"]
+        out.needs_answered += needs["answered"]
     return out

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from gonghui.console.access import cadre_required
+from gonghui.needs.views import report_link
 from gonghui.orgs.models import OrgKind
 
 from . import selectors, snapshots
@@ -27,10 +28,13 @@ def cockpit(request):
     org = figures["org"]
     subtrees = [org] if org is not None else [tile.org for tile in figures["tiles"]]
     # The lists behind the figures take a street (enterprises, plans) or a union subtree (members).
+    today = timezone.localdate()
+    services = service_figures(user=request.user, orgs=subtrees, today=today)
     street_id = org.pk if org is not None and org.kind == OrgKind.STREET else (org.street_id if org else None)
     return render(request, "cockpit/cockpit.html", {
         "org": org, "total": figures["total"], "tiles": figures["tiles"], "street_id": street_id,
         "drilled": "org" in request.GET,
-        "services": service_figures(user=request.user, orgs=subtrees), "today": timezone.localdate(),
+        "services": services, "today": today,
+        "needs_report": report_link(org=org, start=services.since, end=today),
         **snapshots.growth_and_trend(figures["total"], subtrees),
     })

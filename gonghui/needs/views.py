@@ -1,5 +1,8 @@
 """Console pages of the three lists: needs, resources, projects; suggested matches; the closed-loop report."""
 
+import datetime as dt
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -459,6 +462,18 @@ def milestone_done(request, pk):
 
 
 # --- report --------------------------------------------------------------------------------------
+
+def report_link(*, org, start: dt.date, end: dt.date) -> str:
+    """The closed-loop report of `org`'s subtree (the user's whole scope for None) for needs recorded from
+    `start` to `end`; "" for an org the report cannot be drawn for (it drills down to streets and joint
+    unions, not to single workplace unions)."""
+    if org is not None and org.kind not in FILTER_KINDS:
+        return ""
+    query = {"created_from": start.isoformat(), "created_to": end.isoformat()}
+    if org is not None:
+        query["org"] = org.pk
+    return f"{reverse('needs:report')}?{urlencode(query)}"
+
 
 @cadre_required
 def report(request):

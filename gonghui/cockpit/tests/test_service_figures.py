@@ -19,6 +19,7 @@ from gonghui.campaigns.tests.conftest import aid, apply  # noqa: F401 - a distri
 from gonghui.cockpit.service_figures import service_figures
 from gonghui.hardship.models import HardshipFile
 from gonghui.hardship.tests.conftest import files  # noqa: F401 - worker1's and worker_b's filed households
+from gonghui.needs import services as needs
 from gonghui.testing import make_user
 
 YEAR_END = dt.date(2025, 11, 30)
@@ -81,3 +82,39 @@ def test_the_page_and_api_show_them_and_link_the_lists(client, files):  # noqa: 
     assert client.get(reverse("hardship:list"), {"org": d.street2.pk}).status_code == 404
     api = client.get("/api/v1/cockpit", {"org_id": d.street1.pk})
     assert api.status_code == 200 and api.json()["services"]["hardship_files"] == 1
+
+
+def test_needs_answered_share_counts_this_years_needs_by_subtree(client, district):
+    d = district
+
+    def need(org, title):
+        return needs.need_create(actor=d.district, org=org, title=title, source="visit", category="rest", headcount=5)
+
+    answered, _open, declined = need(d.joint1, "歇脚点"), need(d.union_a, "午餐"), need(d.union_a, "停车")
+    other_street = need(d.union_b, "饮水")
+    project = needs.project_create(actor=d.district, org=d.street1, title="驿站")
+    needs.need_take_up(actor=d.district, need=answered, project=project)
+    needs.project_complete(actor=d.district, project=project, beneficiaries=5)
+    needs.need_decline(actor=d.district, need=declined, reason="已由企业解决")
+    type(other_street).objects.filter(pk=other_street.pk).update(  # recorded last year: not this year's
+        created_at=timezone.now().replace(year=timezone.localdate().year - 1))
+    today = timezone.localdate()
+    street1 = service_figures(user=d.street1_user, orgs=[d.street1], today=today)
+    assert (street1.needs, street1.needs_answered, street1.needs_answered_share) == (3, 1, Decimal("33.3"))
+    whole = service_figures(user=d.district, orgs=[d.root], today=today)
+    assert (whole.needs, whole.needs_answered) == (3, 1)
+    assert service_figures(user=d.street2_user, orgs=[d.street2], today=today).needs_answered_share is None
+
+    client.force_login(d.street1_user)
+    page = client.get(reverse("cockpit:cockpit"), {"org": d.street1.pk}).content.decode()
+    link = (f'{reverse("needs:report")}?created_from={today.replace(month=1, day=1):%Y-%m-%d}'
+            f'&amp;created_to={today:%Y-%m-%d}&amp;org={d.street1.pk}')
+    assert f'<a href="{link}" class="figure" data-figure="needs_answered">' in page and "33.3%" in page
+    # The report opened by the link counts the same needs.
+    report = client.get(link.replace("&amp;", "&")).context["report"]
+    assert (report.total.total, report.total.answered) == (3, 1)
+    # A workplace union's page shows the figure without a link: the report does not drill that deep.
+    page = client.get(reverse("cockpit:cockpit"), {"org": d.union_a.pk}).content.decode()
+    assert '<div class="figure" data-figure="needs_answered">' in page
+    api = client.get("/api/v1/cockpit", {"org": d.street1.pk}).json()["services"]
+    assert (api["needs"], Decimal(str(api["needs_answered_share"]))) == (3, Decimal("33.3"))
