@@ -308,3 +308,17 @@ def test_list_pages_query_budget(survey, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         page = worker_client.get(reverse("surveys_portal:mine")).content.decode()
     assert page.count("又一份问卷") == 5
+
+
+def test_the_portal_tile_counts_the_questionnaires_waiting_for_me(survey):
+    worker = survey.rider1
+    client = en_client(worker.user)
+    page = client.get(reverse("portal:home")).content.decode()
+    assert '<span class="badge warn" id="surveys-waiting">1 waiting for your answer</span>' in page
+    services.response_submit(worker=worker, questionnaire=survey.survey, answers=good_answers(survey.survey))
+    page = client.get(reverse("portal:home")).content.decode()
+    assert 'id="surveys-waiting"' not in page and "Tell the union what you need" in page
+    # Someone the questionnaire is not addressed to is not told about it.
+    other = en_client(survey.worker1_user)  # union_a is under street1 too: addressed, not yet answered
+    assert 'id="surveys-waiting"' in other.get(reverse("portal:home")).content.decode()
+    assert 'id="surveys-waiting"' not in en_client(survey.nobody).get(reverse("portal:home")).content.decode()
