@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("anonymous/", public_views.anonymous_new, name="anonymous"),
     path("track/<str:token>/", public_views.track, name="track"),
+    path("track/<str:token>/rate/", public_views.track_rate, name="track_rate"),
     path("station/<str:token>/", public_views.station_new, name="station"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/rate/", views.rate, name="rate"),

@@ -26,6 +26,7 @@ from gonghui.orgs.models import Org, OrgKind, OrgStatus
 from . import clock
 from .deadlines import set_accept_deadline, set_answer_deadline
 from .models import (
+    OPEN_STATUSES,
     Action,
     Appeal,
     AppealEvent,
@@ -323,11 +324,13 @@ def appeal_merge(*, actor, duplicate: Appeal, keep: Appeal, note: str = "", requ
 
 # --- the worker's side -----------------------------------------------------------------------------
 
-@transaction.atomic
-def appeal_rate(*, user, appeal: Appeal, rating: str, comment: str = "", request=None) -> Appeal:
-    """The worker rates the answer; "dissatisfied" opens a return visit (回访)."""
-    appeal = _locked(appeal)
-    _require_reporter(user, appeal)
+def _rate(*, appeal: Appeal, rating: str, comment: str, actor, request, detail: dict) -> Appeal:
+    """The one body of a rating, for the signed-in reporter and for the holder of the tracking link alike:
+    `appeal` is already locked and the rater already checked; `actor` is None for the link."""
+    if appeal.status == Status.RATED or (appeal.status == Status.CLOSED and appeal.rating):
+        raise ValidationError({"action": _("This request has already been rated; a rating cannot be changed.")})
+    if appeal.status in OPEN_STATUSES:
+        raise ValidationError({"action": _("A request can be rated once it has been answered.")})
     errors: dict[str, str] = {}
     if rating not in Rating.values:
         errors["rating"] = _("Please choose how satisfied you are.")
@@ -336,12 +339,38 @@ def appeal_rate(*, user, appeal: Appeal, rating: str, comment: str = "", request
         raise ValidationError(errors)
     appeal.check_action(Action.RATE)
     appeal.rating, appeal.rating_comment = rating, comment
-    _transition(actor=user, appeal=appeal, action=Action.RATE, note=comment)
+    _transition(actor=actor, appeal=appeal, action=Action.RATE, note=comment)
     if rating == Rating.DISSATISFIED:
         ReturnVisit.objects.create(appeal=appeal, created_at=clock.now())
         _tell_org(appeal.org, appeal, _("Return visit needed for %(ref)s") % {"ref": appeal.reference}, comment)
-    audit_record(actor=user, action="appeals.rate", target=appeal, request=request, detail={"rating": rating})
+    audit_record(actor=actor, action="appeals.rate", target=appeal, request=request,
+                 detail={"rating": rating, **detail})
     return appeal
+
+
+@transaction.atomic
+def appeal_rate(*, user, appeal: Appeal, rating: str, comment: str = "", request=None) -> Appeal:
+    """The worker rates the answer; "dissatisfied" opens a return visit (回访)."""
+    appeal = _locked(appeal)
+    _require_reporter(user, appeal)
+    return _rate(appeal=appeal, rating=rating, comment=comment, actor=user, request=request, detail={})
+
+
+@transaction.atomic
+def appeal_rate_by_link(*, token: str, rating: str, comment: str = "", request=None) -> Appeal:
+    """The holder of a request's signed tracking link rates the answer, as `appeal_rate` does for the signed-in
+    reporter. The token is the only key (it is the permission): only a request filed without an account may be
+    rated this way; one with a reporter account is rated in the portal, after signing in."""
+    from .intake import track_get  # intake files through this module
+
+    appeal = track_get(token) if isinstance(token, str) else None
+    if appeal is None:
+        raise PermissionDenied
+    appeal = _locked(appeal)
+    if appeal.user_id is not None:
+        raise PermissionDenied
+    return _rate(appeal=appeal, rating=rating, comment=comment, actor=None, request=request,
+                 detail={"via": "tracking link"})
 
 
 @transaction.atomic
