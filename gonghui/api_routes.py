@@ -16,6 +16,7 @@ from gonghui.members.api import router as members_router
 from gonghui.needs.api import router as needs_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.orgs.api import unions_router
+from gonghui.outreach.api import router as plans_router
 from gonghui.surveys.api import router as surveys_router
 
 # The worker's card first: it is the hot path (opened at every gate) and URLs resolve in this order.
@@ -35,4 +36,5 @@ api.add_router("/contracts", contracts_router)
 api.add_router("/familycare", familycare_router)
 api.add_router("/mediation", mediation_router)
 api.add_router("/needs", needs_router)
+api.add_router("/plans", plans_router)
 api.add_router("/surveys", surveys_router)

@@ -1,15 +1,16 @@
 """Reads of the establishment plans, always scoped to the acting user (through the enterprise's street or union)."""
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 
 from gonghui.core.scoping import VIEW, gate, restrict
 
-from .models import BOARD_STAGES, EstablishmentPlan, Stage
+from .models import BOARD_STAGES, EstablishmentPlan, PlanVisit, Stage
 
 BOARD_CARDS = 50  # cards shown per column; the count above the column is always the full number
 
 
-def plan_list(*, user, street=None, demonstration: bool | None = None, stage: str = "", action: str = VIEW):
+def plan_list(*, user, street=None, demonstration: bool | None = None, stage: str = "", commissioner=None,
+              action: str = VIEW):
     qs = restrict(EstablishmentPlan.objects.all(), user, action).select_related(
         "enterprise", "enterprise__street", "commissioner")
     if street is not None:
@@ -18,7 +19,15 @@ def plan_list(*, user, street=None, demonstration: bool | None = None, stage: st
         qs = qs.filter(demonstration=demonstration)
     if stage:
         qs = qs.filter(stage=stage)
+    if commissioner is not None:
+        qs = qs.filter(commissioner_id=getattr(commissioner, "pk", commissioner))
     return qs.order_by("target_date", "enterprise__name", "pk")
+
+
+def with_last_visit(plans):
+    """`plans` annotated with `last_visit_on`, the date of the latest visit (None before the first)."""
+    latest = PlanVisit.objects.filter(plan=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
+    return plans.annotate(last_visit_on=Subquery(latest))
 
 
 def plan_board(*, user, street=None, demonstration: bool | None = None) -> list[dict]:
