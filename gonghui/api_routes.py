@@ -6,6 +6,7 @@ from gonghui.campaigns.api import router as campaigns_router
 from gonghui.cockpit.api import router as cockpit_router
 from gonghui.contracts.api import router as contracts_router
 from gonghui.core.api import api
+from gonghui.coverage.api import router as coverage_router
 from gonghui.enterprises.api import router as enterprises_router
 from gonghui.familycare.api import router as familycare_router
 from gonghui.hardship.api import router as hardship_router
@@ -29,6 +30,7 @@ api.add_router("/members", members_router)
 api.add_router("/membership-applications", applications_router)
 api.add_router("/imports/", imports_router)
 api.add_router("/cockpit", cockpit_router)
+api.add_router("/coverage", coverage_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/hardship", hardship_router)
 api.add_router("/appeals", appeals_router)

@@ -1,7 +1,8 @@
 """The coverage page of the cadre console (R2.5) and the list of uncovered enterprises behind its blind spots."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.console.access import cadre_required
@@ -11,6 +12,7 @@ from gonghui.core.scoping import VIEW, can
 from gonghui.enterprises.models import Ownership
 
 from . import selectors
+from .exports import XLSX, coverage_xlsx, may_export
 
 PAGE_SIZE = 50
 
@@ -33,7 +35,20 @@ def overview(request):
     for row in report["streets"]:
         street = row.extra.get("org")
         row.extra["visible"] = bool(street) and can(user, VIEW, street)
-    return render(request, "coverage/overview.html", {"report": report, "org": org})
+    return render(request, "coverage/overview.html", {"report": report, "org": org,
+                                                      "may_export": may_export(user, org)})
+
+
+@cadre_required
+def export(request):
+    """The page's figures as .xlsx (same scope and `?org=` drill-down): 404 out of scope, 403 without EXPORT."""
+    org = _drill_org(request)
+    today = timezone.localdate()
+    body = coverage_xlsx(user=request.user, org=org, today=today, request=request)
+    response = HttpResponse(body, content_type=XLSX)
+    suffix = f"-{org.pk}" if org else ""
+    response["Content-Disposition"] = f'attachment; filename="coverage{suffix}-{today:%Y%m%d}.xlsx"'
+    return response
 
 
 @cadre_required
