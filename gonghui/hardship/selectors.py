@@ -4,13 +4,14 @@ import datetime as dt
 from functools import reduce
 from operator import or_
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from gonghui.core.scoping import VIEW, gate, minimal_paths, restrict
+from gonghui.core.scoping import EXPORT, VIEW, gate, minimal_paths, restrict
 from gonghui.orgs.models import Org
 
-from .models import Assistance, FileStatus, HardshipFile, LivingStandard, SpotCheck
+from .models import Assistance, FamilyMember, FileStatus, HardshipFile, LivingStandard, SpotCheck
 
 REVIEW_INTERVAL_DAYS = 365
 
@@ -66,6 +67,51 @@ def overdue_review_list(*, user, org=None, today: dt.date | None = None):
 def never_assisted_list(*, user, org=None):
     """Filed files that have never received any assistance."""
     return file_list(user=user, org=org, never_assisted=True)
+
+
+# The columns of the export, read as plain values: no model instance, nothing decrypted (the stored masked ID).
+EXPORT_COLUMNS = ("pk", "org__name", "org__path", "householder__name", "householder__id_masked", "main_cause",
+                  "secondary_causes", "family_size", "income_per_head", "status", "filed_on", "last_reviewed_on",
+                  "assistance_count", "assistance_total")
+
+
+def _per_file(queryset, aggregate, output_field):
+    """One correlated aggregate per file, so the counts do not multiply each other as two joins would."""
+    inner = queryset.filter(file=OuterRef("pk")).order_by().values("file").annotate(v=aggregate).values("v")
+    return Coalesce(Subquery(inner, output_field=output_field), Value(0), output_field=output_field)
+
+
+def file_export_rows(*, user, status: str = "", cause: str = "", org=None, overdue: bool = False,
+                     never_assisted: bool = False, today: dt.date | None = None):
+    """The rows of `file_list` under the export right, as tuples of EXPORT_COLUMNS in the list's order.
+
+    Household size (the householder and the members still living in it) and the number and total of the
+    assistance given are computed by the database in the same query: one query for any number of files.
+    """
+    qs = file_list(user=user, status=status, cause=cause, org=org, overdue=overdue, never_assisted=never_assisted,
+                   today=today, action=EXPORT).prefetch_related(None)
+    qs = qs.annotate(
+        family_size=_per_file(FamilyMember.objects.filter(left_on__isnull=True), Count("*"), IntegerField()) + 1,
+        assistance_count=_per_file(Assistance.objects.all(), Count("*"), IntegerField()),
+        assistance_total=_per_file(Assistance.objects.all(), Sum("amount"),
+                                   DecimalField(max_digits=14, decimal_places=2)),
+    )
+    return qs.values_list(*EXPORT_COLUMNS)
+
+
+def standards_in_force(on: dt.date | None = None) -> dict[int, object]:
+    """{org id: monthly amount} of the standard each org set that is in force on the day (latest first wins)."""
+    rows = (LivingStandard.objects.filter(effective_from__lte=on or timezone.localdate())
+            .order_by("org_id", "effective_from").values_list("org_id", "monthly_amount"))
+    return dict(rows)
+
+
+def standard_for_path(standards: dict[int, object], path: str):
+    """The amount `living_standard_for` would give an org with this path: its own, else the nearest ancestor's."""
+    for org_id in reversed([int(part) for part in path.strip("/").split("/") if part]):
+        if org_id in standards:
+            return standards[org_id]
+    return None
 
 
 def file_get(*, user, pk, action: str = VIEW) -> HardshipFile:

@@ -6,6 +6,7 @@ app_name = "hardship"
 urlpatterns = [
     path("", views.file_list, name="list"),
     path("new/", views.create, name="create"),
+    path("export/", views.export, name="export"),
     path("spot-checks/", views.spot_checks, name="spot_checks"),
     path("spot-checks/<int:pk>/", views.spot_check, name="spot_check"),
     path("standards/", views.standards, name="standards"),

@@ -5,11 +5,12 @@ page can never do what the service refuses.
 """
 
 import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from gonghui.core.scoping import MANAGE, VIEW, gate, restrict
 from gonghui.members.models import Worker
 from gonghui.orgs.models import Org
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import (
     AssistanceForm,
     CloseForm,
@@ -46,6 +47,7 @@ from .forms import (
 from .models import FileStatus
 
 PER_PAGE = 50
+FILTER_PARAMS = ("status", "cause", "list", "org")
 _FAMILY_KEY = re.compile(r"^family-(\d+)-(\w+)$")
 
 
@@ -95,7 +97,26 @@ def file_list(request):
         "overdue_count": selectors.overdue_review_list(user=request.user).count(),
         "never_assisted_count": selectors.never_assisted_list(user=request.user).count(),
         "may_manage": bool(request.user.scope_paths(MANAGE)),
+        "may_export": exports.may_export(request.user, org),
+        "export_query": urlencode({k: request.GET[k] for k in FILTER_PARAMS if request.GET.get(k, "").strip()}),
     })
+
+
+@cadre_required
+@require_http_methods(["GET"])
+def export(request):
+    """The list with the same filters as .xlsx: names and resident IDs masked, every export audited.
+
+    An org outside the user's scope answers 404 as the list does; no export right on it, 403.
+    """
+    form = FileFilterForm(request.GET or None)
+    org = _within_org(request)
+    out, _count = exports.export_file(user=request.user, filters=form.filters(), org=org, request=request)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = FileResponse(out, as_attachment=True, filename=f"hardship-files-{stamp}.xlsx",
+                            content_type=exports.XLSX)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @cadre_required
