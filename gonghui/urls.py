@@ -23,6 +23,7 @@ urlpatterns = [
     path("messages/", include("gonghui.notifications.urls")),
     path("familycare/", include("gonghui.familycare.portal_urls")),
     path("surveys/", include("gonghui.surveys.portal_urls")),
+    path("heard/", include("gonghui.needs.portal_urls")),
     path("", include("gonghui.portal.urls")),
 ]
 

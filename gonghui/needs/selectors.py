@@ -304,3 +304,71 @@ def closed_loop_report(*, user, org: Org | None = None, created_from: dt.date | 
         for row in rows_for(path):
             row.days.append(days)
     return LoopReport(org=org, total=total, own=own, children=[rows[c.pk] for c in children])
+
+
+# --- "you said, we did" (你说我办): the worker's side of the closed loop ----------------------------------
+#
+# A member sees what the unions around them heard and did: the needs of their street's subtree (or of the
+# district-level org above their union when it lies in no street), recorded in the last 12 months. Only fields
+# without personal data are read: never `detail` (it can quote a request), `source_ref` or `created_by`.
+
+HEARD_PER_PAGE = 20
+HEARD_FIELDS = ("title", "category", "worker_group", "headcount", "place", "status", "decline_reason",
+                "created_at", "closed_at", "org__name", "project__title", "project__beneficiaries")
+_STATUS_ATTR = {NeedStatus.OPEN: "open", NeedStatus.IN_PROJECT: "in_project", NeedStatus.ANSWERED: "answered",
+                NeedStatus.DECLINED: "declined"}
+
+
+def heard_area(union: Org) -> Org:
+    """The org whose subtree a member of `union` sees: its street or town; for a union in no street, the
+    district-level org above it (the district federation's child on its path, or the union itself)."""
+    if union.street_id:
+        return union if union.street_id == union.pk else Org.objects.get(pk=union.street_id)
+    ids = union.ancestor_ids()
+    return Org.objects.get(pk=ids[1]) if len(ids) > 2 else union
+
+
+def heard_since(now=None) -> dt.datetime:
+    """The start of the local day one year before today: "the last 12 months"."""
+    today = timezone.localdate(now or timezone.now())
+    try:
+        start = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        start = today.replace(year=today.year - 1, day=28)
+    return _day_bounds(start)
+
+
+def _heard(org: Org, now=None):
+    return Need.objects.filter(org__path__startswith=org.path, created_at__gte=heard_since(now))
+
+
+def heard_needs(*, org: Org, category: str = "", done_only: bool = False, now=None):
+    """The needs heard in `org`'s subtree in the last 12 months, newest first, in one query per page (the
+    union's name and the answering project come joined). `done_only`: the answered ones."""
+    qs = _heard(org, now).select_related("org", "project").only(*HEARD_FIELDS)
+    if category:
+        qs = qs.filter(category=category)
+    if done_only:
+        qs = qs.filter(status=NeedStatus.ANSWERED)
+    return qs.order_by("-created_at", "-pk")
+
+
+def heard_summary(*, org: Org, now=None) -> LoopRow:
+    """The closed-loop figures of `org`'s subtree over the last 12 months, counted as `closed_loop_report`
+    counts them (the same as its total row for `created_from` a year ago), without a cadre's scope: two
+    queries whatever the number of needs."""
+    now = now or timezone.now()
+    needs = _heard(org, now)
+    row = LoopRow(org=org)
+    old = now - dt.timedelta(days=OLD_OPEN_DAYS)
+    counts = needs.values("status").annotate(
+        n=Count("*"), old=Count("pk", filter=Q(status=NeedStatus.OPEN, created_at__lt=old))).order_by()
+    for item in counts:
+        row.total += item["n"]
+        row.old_open += item["old"]
+        name = _STATUS_ATTR[item["status"]]
+        setattr(row, name, getattr(row, name) + item["n"])
+    answered = needs.filter(status=NeedStatus.ANSWERED, closed_at__isnull=False).values_list(
+        "created_at", "closed_at")
+    row.days = [(closed - created).total_seconds() / 86400 for created, closed in answered]
+    return row
