@@ -1,5 +1,6 @@
-"""Small helpers shared by the console's pages: paging, HTMX fragments, service errors on forms."""
+"""Small helpers shared by the console's pages: paging, HTMX fragments, service errors on forms, saving a form."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -30,3 +31,32 @@ def add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def save_form(request, form, call, success: str):
+    """The POST half of a console form page: when the form is valid, run `call(form.cleaned_data)` (one
+    service call) and flash `success`; a ValidationError from the service lands next to the field it names.
+
+    Returns what `call` returned, or None when nothing was saved (not a POST, a bad form, a refusal), so a
+    view reads: `if (obj := save_form(...)) is not None: return redirect(...)`."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = call(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    messages.success(request, success)
+    return result
+
+
+def changed_values(form) -> dict:
+    """The fields an edit form changed, with their cleaned values: what an `*_update` service takes."""
+    return {name: form.cleaned_data[name] for name in form.changed_data}
+
+
+def save_changes(request, form, update, obj, success: str):
+    """An edit page's POST: `update(**changed values)` (an `*_update` service with its other arguments bound)
+    only when the form changed something, else `obj` as it is. Returns like `save_form`."""
+    return save_form(request, form, lambda _data: update(**changed_values(form)) if form.changed_data else obj,
+                     success)

@@ -1,6 +1,8 @@
 """Console pages: summer classes (list, create, enrolments with the waiting list, attendance sheet) and
 nursing rooms (list, create, edit, delete)."""
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.console.access import cadre_required
-from gonghui.console.pages import add_service_errors, paginate
+from gonghui.console.pages import paginate, save_changes, save_form
 from gonghui.core.scoping import MANAGE, gate
 from gonghui.orgs.models import OrgKind
 from gonghui.orgs.selectors import org_list
@@ -41,14 +43,9 @@ def class_create(request):
     if not orgs.exists():
         raise PermissionDenied
     form = ClassForm(request.POST or None, orgs=orgs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            summer_class = services.class_create(actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The class was created."))
-            return redirect("familycare:class", pk=summer_class.pk)
+    create = partial(services.class_create, actor=request.user, request=request)
+    if (summer_class := save_form(request, form, lambda data: create(**data), _("The class was created."))) is not None:
+        return redirect("familycare:class", pk=summer_class.pk)
     return render(request, "familycare/form.html", {"form": form, "title": _("New summer class"),
                                                     "back": "familycare:classes"})
 
@@ -59,16 +56,9 @@ def class_edit(request, pk):
     summer_class = selectors.class_get(user=request.user, pk=pk, action=MANAGE)
     form = ClassForm(request.POST or None, orgs=None, summer_class=summer_class,
                      initial=ClassForm.initial_for(summer_class))
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            if changes:
-                services.class_update(actor=request.user, summer_class=summer_class, request=request, **changes)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The class was saved."))
-            return redirect("familycare:class", pk=summer_class.pk)
+    update = partial(services.class_update, actor=request.user, summer_class=summer_class, request=request)
+    if save_changes(request, form, update, summer_class, _("The class was saved.")) is not None:
+        return redirect("familycare:class", pk=summer_class.pk)
     return render(request, "familycare/form.html", {"form": form, "title": _("Edit"), "subject": summer_class,
                                                     "back": "familycare:classes"})
 
@@ -119,15 +109,10 @@ def attendance(request, pk):
                if recorded.exists() else [str(e.pk) for e in enrolments])
     initial = {"day": day, "present": present}
     form = AttendanceForm(request.POST or None, enrolments=enrolments, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.attendance_record(actor=request.user, summer_class=summer_class, request=request,
-                                       day=form.cleaned_data["day"], present_ids=form.cleaned_data["present"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The attendance was saved."))
-            return redirect("familycare:class", pk=summer_class.pk)
+    record = partial(services.attendance_record, actor=request.user, summer_class=summer_class, request=request)
+    if save_form(request, form, lambda data: record(day=data["day"], present_ids=data["present"]),
+                 _("The attendance was saved.")) is not None:
+        return redirect("familycare:class", pk=summer_class.pk)
     return render(request, "familycare/form.html", {"form": form, "title": _("Attendance sheet"),
                                                     "subject": summer_class, "back": "familycare:classes"})
 
@@ -149,14 +134,9 @@ def room_create(request):
     if not orgs.exists():
         raise PermissionDenied
     form = RoomForm(request.POST or None, orgs=orgs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.room_create(actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The nursing room was registered."))
-            return redirect("familycare:rooms")
+    create = partial(services.room_create, actor=request.user, request=request)
+    if save_form(request, form, lambda data: create(**data), _("The nursing room was registered.")) is not None:
+        return redirect("familycare:rooms")
     return render(request, "familycare/form.html", {"form": form, "title": _("Register a nursing room"),
                                                     "back": "familycare:rooms"})
 
@@ -166,16 +146,9 @@ def room_create(request):
 def room_edit(request, pk):
     room = selectors.room_get(user=request.user, pk=pk, action=MANAGE)
     form = RoomForm(request.POST or None, orgs=None, room=room, initial=RoomForm.initial_for(room))
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            if changes:
-                services.room_update(actor=request.user, room=room, request=request, **changes)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The nursing room was saved."))
-            return redirect("familycare:rooms")
+    update = partial(services.room_update, actor=request.user, room=room, request=request)
+    if save_changes(request, form, update, room, _("The nursing room was saved.")) is not None:
+        return redirect("familycare:rooms")
     return render(request, "familycare/form.html", {"form": form, "title": _("Edit"), "subject": room,
                                                     "back": "familycare:rooms", "delete_room": room})
 

@@ -1,6 +1,7 @@
 """Console pages of the three lists: needs, resources, projects; suggested matches; the closed-loop report."""
 
 import datetime as dt
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.appeals.selectors import appeal_get
 from gonghui.console.access import cadre_required
-from gonghui.console.pages import add_service_errors, paginate
+from gonghui.console.pages import add_service_errors, paginate, save_changes, save_form
 from gonghui.core.scoping import EXPORT, MANAGE, can
 from gonghui.orgs.models import OrgKind
 from gonghui.orgs.selectors import org_list
@@ -80,14 +81,10 @@ def need_create(request):
     # The request's page links here with ?appeal=<its number>: the form comes filled in with it.
     appeal_form = FromAppealForm(request.POST if from_appeal else None,
                                  initial={"number": request.GET.get("appeal", "")[:30]})
-    if request.method == "POST" and not from_appeal and form.is_valid():
-        try:
-            need = services.need_create(actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The need was recorded."))
-            return redirect("needs:need", pk=need.pk)
+    if not from_appeal and (need := save_form(
+            request, form, lambda data: services.need_create(actor=request.user, request=request, **data),
+            _("The need was recorded."))) is not None:
+        return redirect("needs:need", pk=need.pk)
     if from_appeal and appeal_form.is_valid():
         need = _need_from_appeal(request, appeal_form)
         if need is not None:
@@ -125,16 +122,9 @@ def _need_from_appeal(request, form):
 def need_edit(request, pk):
     need = selectors.need_get(user=request.user, pk=pk, action=MANAGE)
     form = NeedForm(request.POST or None, need=need, initial=NeedForm.initial_for(need))
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            if changes:
-                services.need_update(actor=request.user, need=need, request=request, **changes)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The need was saved."))
-            return redirect("needs:need", pk=need.pk)
+    update = partial(services.need_update, actor=request.user, need=need, request=request)
+    if save_changes(request, form, update, need, _("The need was saved.")) is not None:
+        return redirect("needs:need", pk=need.pk)
     return render(request, "needs/form.html", {"form": form, "title": _("Edit the need"), "subject": need,
                                                "back": "needs:needs", "tab": "needs"})
 
@@ -176,15 +166,9 @@ def need_detail(request, pk):
 def need_decline(request, pk):
     need = selectors.need_get(user=request.user, pk=pk, action=MANAGE)
     form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.need_decline(actor=request.user, need=need, reason=form.cleaned_data["reason"],
-                                  request=request)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The need was declined."))
-            return redirect("needs:need", pk=need.pk)
+    decline = partial(services.need_decline, actor=request.user, need=need, request=request)
+    if save_form(request, form, lambda data: decline(reason=data["reason"]), _("The need was declined.")) is not None:
+        return redirect("needs:need", pk=need.pk)
     return _need_page(request, need, decline_form=form, status=400)
 
 
@@ -194,15 +178,10 @@ def need_take_up(request, pk):
     need = selectors.need_get(user=request.user, pk=pk, action=MANAGE)
     form = TakeUpForm(request.POST, projects=selectors.projects_for_need(user=request.user, need=need,
                                                                            action=MANAGE))
-    if form.is_valid():
-        try:
-            services.need_take_up(actor=request.user, need=need, project=form.cleaned_data["project"],
-                                  request=request)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The need was taken up by the project."))
-            return redirect("needs:need", pk=need.pk)
+    take_up = partial(services.need_take_up, actor=request.user, need=need, request=request)
+    if save_form(request, form, lambda data: take_up(project=data["project"]),
+                 _("The need was taken up by the project.")) is not None:
+        return redirect("needs:need", pk=need.pk)
     return _need_page(request, need, take_up_form=form, status=400)
 
 
@@ -235,15 +214,10 @@ def match_join(request, pk, resource_pk):
     resource = _suggested(request, need, resource_pk)
     form = TakeUpForm(request.POST, projects=selectors.projects_for_need(user=request.user, need=need,
                                                                            action=MANAGE))
-    if form.is_valid():
-        try:
-            project = services.project_join_match(actor=request.user, need=need, resource=resource,
-                                                   project=form.cleaned_data["project"], request=request)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The need and the resource were added to the project."))
-            return redirect("needs:project", pk=project.pk)
+    join = partial(services.project_join_match, actor=request.user, need=need, resource=resource, request=request)
+    if (project := save_form(request, form, lambda data: join(project=data["project"]),
+                             _("The need and the resource were added to the project."))) is not None:
+        return redirect("needs:project", pk=project.pk)
     return _need_page(request, need, take_up_form=form, status=400)
 
 
@@ -265,14 +239,10 @@ def resource_create(request):
     if not orgs.exists():
         raise PermissionDenied
     form = ResourceForm(request.POST or None, orgs=orgs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            resource = services.resource_create(actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The resource was listed."))
-            return redirect("needs:resource", pk=resource.pk)
+    if (resource := save_form(
+            request, form, lambda data: services.resource_create(actor=request.user, request=request, **data),
+            _("The resource was listed."))) is not None:
+        return redirect("needs:resource", pk=resource.pk)
     return render(request, "needs/form.html", {"form": form, "title": _("List a resource"),
                                                "back": "needs:resources", "tab": "resources"})
 
@@ -282,16 +252,9 @@ def resource_create(request):
 def resource_edit(request, pk):
     resource = selectors.resource_get(user=request.user, pk=pk, action=MANAGE)
     form = ResourceForm(request.POST or None, resource=resource, initial=ResourceForm.initial_for(resource))
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            if changes:
-                services.resource_update(actor=request.user, resource=resource, request=request, **changes)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The resource was saved."))
-            return redirect("needs:resource", pk=resource.pk)
+    update = partial(services.resource_update, actor=request.user, resource=resource, request=request)
+    if save_changes(request, form, update, resource, _("The resource was saved.")) is not None:
+        return redirect("needs:resource", pk=resource.pk)
     return render(request, "needs/form.html", {"form": form, "title": _("Edit the resource"), "subject": resource,
                                                "back": "needs:resources", "tab": "resources"})
 
@@ -326,14 +289,10 @@ def project_create(request):
     if not orgs.exists():
         raise PermissionDenied
     form = ProjectForm(request.POST or None, orgs=orgs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The project was created."))
-            return redirect("needs:project", pk=project.pk)
+    if (project := save_form(
+            request, form, lambda data: services.project_create(actor=request.user, request=request, **data),
+            _("The project was created."))) is not None:
+        return redirect("needs:project", pk=project.pk)
     return render(request, "needs/form.html", {"form": form, "title": _("New project"),
                                                "back": "needs:projects", "tab": "projects"})
 
@@ -343,16 +302,9 @@ def project_create(request):
 def project_edit(request, pk):
     project = selectors.project_get(user=request.user, pk=pk, action=MANAGE)
     form = ProjectForm(request.POST or None, project=project, initial=ProjectForm.initial_for(project))
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            if changes:
-                services.project_update(actor=request.user, project=project, request=request, **changes)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The project was saved."))
-            return redirect("needs:project", pk=project.pk)
+    update = partial(services.project_update, actor=request.user, project=project, request=request)
+    if save_changes(request, form, update, project, _("The project was saved.")) is not None:
+        return redirect("needs:project", pk=project.pk)
     return render(request, "needs/form.html", {"form": form, "title": _("Edit the project"), "subject": project,
                                                "back": "needs:projects", "tab": "projects"})
 
@@ -384,14 +336,8 @@ def project_detail(request, pk):
 def _project_action(request, pk, form_class, act, success, form_name, **form_kwargs):
     project = selectors.project_get(user=request.user, pk=pk, action=MANAGE)
     form = form_class(request.POST, **{k: v(project) for k, v in form_kwargs.items()})
-    if form.is_valid():
-        try:
-            act(project, form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("needs:project", pk=project.pk)
+    if save_form(request, form, lambda data: act(project, data), success) is not None:
+        return redirect("needs:project", pk=project.pk)
     return _project_page(request, project, status=400, **{form_name: form})
 
 

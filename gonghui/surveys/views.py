@@ -1,6 +1,8 @@
 """Console pages: the list, the builder (settings, questions, publish, close, duplicate), the results with
 their charts, the text answers, the .xlsx export, and "record as a need" from an answer pattern."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.console.access import cadre_required
-from gonghui.console.pages import add_service_errors, paginate
+from gonghui.console.pages import add_service_errors, paginate, save_changes, save_form
 from gonghui.core.scoping import EXPORT, MANAGE, can
 from gonghui.orgs.models import OrgKind
 from gonghui.orgs.selectors import org_list
@@ -48,14 +50,10 @@ def questionnaire_create(request):
     if not orgs.exists():
         raise PermissionDenied
     form = QuestionnaireForm(request.POST or None, orgs=orgs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            questionnaire = services.questionnaire_create(actor=request.user, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The questionnaire was created as a draft: now add its questions."))
-            return redirect("surveys:detail", pk=questionnaire.pk)
+    create = partial(services.questionnaire_create, actor=request.user, request=request)
+    if (questionnaire := save_form(request, form, lambda data: create(**data),
+                                   _("The questionnaire was created as a draft: now add its questions."))) is not None:
+        return redirect("surveys:detail", pk=questionnaire.pk)
     return render(request, "surveys/form.html", {"form": form, "title": _("New questionnaire"),
                                                  "back": "surveys:list"})
 
@@ -66,19 +64,14 @@ def questionnaire_edit(request, pk):
     questionnaire = selectors.questionnaire_get(user=request.user, pk=pk, action=MANAGE)
     form = QuestionnaireForm(request.POST or None, orgs=_orgs(request.user), questionnaire=questionnaire,
                              initial=QuestionnaireForm.initial_for(questionnaire))
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        if "target_org" in changes and changes["target_org"] is None:
+    def update(**changes):
+        if "target_org" in changes and changes["target_org"] is None:  # left empty: the owner's whole subtree
             changes["target_org"] = questionnaire.org
-        try:
-            if changes:
-                services.questionnaire_update(actor=request.user, questionnaire=questionnaire, request=request,
-                                              **changes)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The questionnaire was saved."))
-            return redirect("surveys:detail", pk=questionnaire.pk)
+        return services.questionnaire_update(actor=request.user, questionnaire=questionnaire, request=request,
+                                             **changes)
+
+    if save_changes(request, form, update, questionnaire, _("The questionnaire was saved.")) is not None:
+        return redirect("surveys:detail", pk=questionnaire.pk)
     return render(request, "surveys/form.html", {"form": form, "title": _("Edit"), "subject": questionnaire,
                                                  "back_pk": questionnaire.pk})
 
@@ -97,15 +90,9 @@ def questionnaire_detail(request, pk):
 def question_add(request, pk):
     questionnaire = selectors.questionnaire_get(user=request.user, pk=pk, action=MANAGE)
     form = QuestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.question_add(actor=request.user, questionnaire=questionnaire, request=request,
-                                  **form.service_args())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The question was added."))
-            return redirect("surveys:detail", pk=questionnaire.pk)
+    add = partial(services.question_add, actor=request.user, questionnaire=questionnaire, request=request)
+    if save_form(request, form, lambda _data: add(**form.service_args()), _("The question was added.")) is not None:
+        return redirect("surveys:detail", pk=questionnaire.pk)
     return render(request, "surveys/form.html", {"form": form, "title": _("Add a question"), "subject": questionnaire,
                                                  "back_pk": questionnaire.pk})
 
@@ -116,14 +103,9 @@ def question_edit(request, pk, question_pk):
     questionnaire = selectors.questionnaire_get(user=request.user, pk=pk, action=MANAGE)
     question = selectors.question_get(questionnaire, question_pk)
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.question_update(actor=request.user, question=question, request=request, **form.service_args())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The question was saved."))
-            return redirect("surveys:detail", pk=questionnaire.pk)
+    update = partial(services.question_update, actor=request.user, question=question, request=request)
+    if save_form(request, form, lambda _data: update(**form.service_args()), _("The question was saved.")) is not None:
+        return redirect("surveys:detail", pk=questionnaire.pk)
     return render(request, "surveys/form.html", {"form": form, "title": _("Edit the question"),
                                                  "subject": questionnaire, "back_pk": questionnaire.pk})
 
