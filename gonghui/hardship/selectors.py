@@ -8,7 +8,7 @@ from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from gonghui.core.scoping import EXPORT, VIEW, gate, minimal_paths, restrict
+from gonghui.core.scoping import EXPORT, VIEW, can, gate, minimal_paths, restrict
 from gonghui.orgs.models import Org
 
 from .models import Assistance, FamilyMember, FileStatus, HardshipFile, LivingStandard, SpotCheck
@@ -39,12 +39,6 @@ def scoped_files(user, action: str = VIEW):
     return restrict(HardshipFile.objects.all(), user, action)
 
 
-def _within_scope(user, action: str, org) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return any(org.path.startswith(path) for path in user.scope_paths(action))
-
-
 def file_list(*, user, status: str = "", cause: str = "", org=None, overdue: bool = False,
               never_assisted: bool = False, today: dt.date | None = None, action: str = VIEW):
     # prefetch, not select_related: a page takes its 50 files from the index first and then reads their
@@ -52,7 +46,7 @@ def file_list(*, user, status: str = "", cause: str = "", org=None, overdue: boo
     # overdue files district-wide in bench_care: 387 ms against 81 ms for the hand-written SQL on SQLite).
     qs = scoped_files(user, action)
     if org is not None:
-        if _within_scope(user, action, org):
+        if can(user, action, org):
             # The org's subtree lies inside the user's scope: one `org_id IN (...)` instead of two, which
             # SQLite would otherwise evaluate both for the count and for the page.
             qs = HardshipFile.objects.filter(org_id__in=_orgs_under([org.path]))
