@@ -10,7 +10,7 @@ Money rules, enforced here and by the database:
 
 import re
 import secrets
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.audit.services import audit_record
+from gonghui.core.money import parse_money
 from gonghui.core.privacy import encrypt
 from gonghui.core.scoping import APPROVE, MANAGE, can
 from gonghui.members.models import Worker
@@ -38,30 +39,8 @@ from .models import (
 from .retry import retry_on_lock
 from .selectors import active_membership_in, approved_total, hardship_file_exists, hardship_file_on_record
 
-MAX_MONEY = Decimal("9999999999.99")
-CENT = Decimal("0.01")
 BANK_ACCOUNT = re.compile(r"^\d{12,30}$")
 KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
-
-
-def parse_money(value, field: str, errors: dict, *, required: bool = True, positive: bool = False):
-    """A Decimal with at most 2 places, or an error on `field` (text, NaN, negative are refused)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            errors[field] = _("Please enter an amount in yuan.")
-        return None
-    try:
-        amount = None if isinstance(value, bool) else Decimal(str(value).strip())
-    except InvalidOperation:
-        amount = None
-    if (amount is None or not amount.is_finite() or amount < 0 or amount > MAX_MONEY
-            or amount != amount.quantize(CENT)):
-        errors[field] = _("Please enter an amount in yuan as a number, such as 1200.50.")
-        return None
-    if positive and amount == 0:
-        errors[field] = _("The amount must be more than zero.")
-        return None
-    return amount
 
 
 def _parse_int(value, field: str, errors: dict, low: int, high: int):

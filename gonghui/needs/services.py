@@ -7,7 +7,7 @@ its needs to the open list. `closed_at` is set once, when the need is answered o
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.audit.services import audit_record
 from gonghui.core.choices import EmploymentForm
+from gonghui.core.money import parse_money
 from gonghui.core.scoping import MANAGE, can
 
 from .models import (
@@ -37,7 +38,6 @@ from .models import (
 )
 
 MOBILE_OR_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
-MAX_MONEY = Decimal("9999999999.99")
 
 
 def _need_errors(*, title, source, category, urgency, headcount, worker_group) -> dict:
@@ -228,22 +228,6 @@ RESOURCE_FIELDS = ("kind", "name", "detail", "categories", "capacity", "amount",
                    "contact_name", "contact_phone")
 
 
-def _money(value, field: str, errors: dict, *, required: bool):
-    if value in (None, ""):
-        if required:
-            errors[field] = _("Enter an amount in yuan.")
-        return None
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        errors[field] = _("Enter an amount in yuan, such as 5000 or 5000.50.")
-        return None
-    if not amount.is_finite() or amount < 0 or amount > MAX_MONEY or amount != amount.quantize(Decimal("0.01")):
-        errors[field] = _("Enter an amount in yuan, not negative, with at most two decimals.")
-        return None
-    return amount
-
-
 def _resource_values(values: dict) -> dict:
     errors: dict = {}
     clean = dict(values)
@@ -263,7 +247,7 @@ def _resource_values(values: dict) -> dict:
         clean["categories"] = [c for c in NeedCategory.values if c in categories]  # list order, no repeats
     if not _whole(values["capacity"], minimum=1):
         errors["capacity"] = _("Enter how many workers it can serve, a whole number of at least 1.")
-    clean["amount"] = _money(values["amount"], "amount", errors, required=False)
+    clean["amount"] = parse_money(values["amount"], "amount", errors, required=False)
     if clean["amount"] is not None and values["kind"] != ResourceKind.FUND:
         errors["amount"] = _("Only a fund has an amount.")
     phone = (values["contact_phone"] or "").strip().replace(" ", "")
@@ -338,7 +322,7 @@ def _project_values(values: dict) -> dict:
         errors["title"] = _("At most 120 characters.")
     clean["title"] = title
     clean["detail"] = (values["detail"] or "").strip()
-    clean["budget"] = _money(values["budget"], "budget", errors, required=True)
+    clean["budget"] = parse_money(values["budget"], "budget", errors)
     starts, ends = values["starts_on"], values["ends_on"]
     if starts and ends and ends < starts:
         errors["ends_on"] = _("The end date cannot be before the start date.")

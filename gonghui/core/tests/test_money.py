@@ -6,7 +6,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gonghui.campaigns.services import MAX_MONEY, parse_money
+from gonghui.core.money import MAX_MONEY, parse_money
 
 yuan = st.decimals(min_value=0, max_value=MAX_MONEY, places=2, allow_nan=False, allow_infinity=False)
 
