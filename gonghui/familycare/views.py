@@ -14,8 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gonghui.console.access import cadre_required
 from gonghui.console.pages import paginate, save_changes, save_form
 from gonghui.core.scoping import MANAGE, gate
-from gonghui.orgs.models import OrgKind
-from gonghui.orgs.selectors import org_list
+from gonghui.orgs.selectors import unions_managed
 
 from . import selectors, services
 from .forms import AttendanceForm, ClassForm, RoomForm
@@ -24,22 +23,19 @@ from .models import Attendance, Enrolment, EnrolmentStatus
 PAGE_SIZE = 50
 
 
-def _orgs(user):
-    return org_list(user=user, action=MANAGE).exclude(kind=OrgKind.GROUP).order_by("path")
-
 
 @cadre_required
 def class_list(request):
     user = request.user
     return render(request, "familycare/class_list.html", {
         "page_obj": paginate(request, selectors.class_list(user=user), PAGE_SIZE),
-        "may_create": _orgs(user).exists()})
+        "may_create": unions_managed(user=user).exists()})
 
 
 @cadre_required
 @require_http_methods(["GET", "POST"])
 def class_create(request):
-    orgs = _orgs(request.user)
+    orgs = unions_managed(user=request.user)
     if not orgs.exists():
         raise PermissionDenied
     form = ClassForm(request.POST or None, orgs=orgs)
@@ -124,13 +120,13 @@ def room_list(request):
     below = {"yes": True, "no": False}.get(request.GET.get("below_standard", ""))
     return render(request, "familycare/room_list.html", {
         "page_obj": paginate(request, selectors.room_list(user=request.user, below_standard=below), PAGE_SIZE),
-        "below": below, "may_create": _orgs(request.user).exists()})
+        "below": below, "may_create": unions_managed(user=request.user).exists()})
 
 
 @cadre_required
 @require_http_methods(["GET", "POST"])
 def room_create(request):
-    orgs = _orgs(request.user)
+    orgs = unions_managed(user=request.user)
     if not orgs.exists():
         raise PermissionDenied
     form = RoomForm(request.POST or None, orgs=orgs)

@@ -13,7 +13,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from gonghui.core.scoping import VIEW, gate, minimal_paths, restrict_to_orgs
+from gonghui.core.scoping import VIEW, gate, minimal_paths, restrict_to_orgs, scope_q
 from gonghui.orgs.models import Org
 
 from .models import (
@@ -81,9 +81,7 @@ def _visible_resources(user, action: str = VIEW):
     if user is None or not user.is_authenticated or not user.is_active:
         return Resource.objects.none()
     paths = user.scope_paths(action)
-    q = Q(pk__in=[])
-    for path in minimal_paths(paths):
-        q |= Q(org__path__startswith=path)
+    q = scope_q(Resource, paths) or Q(pk__in=[])  # the user's subtrees, as `restrict` reads them
     if action == VIEW:
         q |= Q(org_id__in=_ancestor_ids(paths))
     return Resource.objects.filter(q)

@@ -19,7 +19,7 @@ from gonghui.console.access import cadre_required
 from gonghui.console.pages import add_service_errors, paginate, save_changes, save_form
 from gonghui.core.scoping import EXPORT, MANAGE, can
 from gonghui.orgs.models import OrgKind
-from gonghui.orgs.selectors import org_list
+from gonghui.orgs.selectors import org_list, unions_managed
 
 from . import selectors, services
 from .forms import (
@@ -47,9 +47,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILTER_KINDS = (OrgKind.DISTRICT, OrgKind.STREET, OrgKind.INDUSTRY, OrgKind.JOINT)
 
 
-def _manage_orgs(user):
-    return org_list(user=user, action=MANAGE).exclude(kind=OrgKind.GROUP).order_by("path")
-
 
 def _filter_orgs(user):
     return org_list(user=user).filter(kind__in=FILTER_KINDS).order_by("path")
@@ -73,7 +70,7 @@ def need_list(request):
 @cadre_required
 @require_http_methods(["GET", "POST"])
 def need_create(request):
-    orgs = _manage_orgs(request.user)
+    orgs = unions_managed(user=request.user)
     if not orgs.exists():
         raise PermissionDenied
     from_appeal = request.method == "POST" and "appeal-number" in request.POST
@@ -235,7 +232,7 @@ def resource_list(request):
 @cadre_required
 @require_http_methods(["GET", "POST"])
 def resource_create(request):
-    orgs = _manage_orgs(request.user)
+    orgs = unions_managed(user=request.user)
     if not orgs.exists():
         raise PermissionDenied
     form = ResourceForm(request.POST or None, orgs=orgs)
@@ -285,7 +282,7 @@ def project_list(request):
 @cadre_required
 @require_http_methods(["GET", "POST"])
 def project_create(request):
-    orgs = _manage_orgs(request.user)
+    orgs = unions_managed(user=request.user)
     if not orgs.exists():
         raise PermissionDenied
     form = ProjectForm(request.POST or None, orgs=orgs)

@@ -1,7 +1,7 @@
 from django.db.models import Count, Q
 
 from gonghui.core.choices import EmploymentForm
-from gonghui.core.scoping import VIEW, gate, restrict
+from gonghui.core.scoping import MANAGE, VIEW, gate, restrict
 
 from .models import JOINABLE_KINDS, Org, OrgKind, OrgStatus
 
@@ -13,6 +13,11 @@ def org_list(*, user, action: str = VIEW, kind: str = "", q: str = ""):
     if q:
         qs = qs.filter(name__contains=q)
     return qs
+
+
+def unions_managed(*, user):
+    """The unions `user` manages, in tree order: the choices of an "owner union" field (groups own nothing)."""
+    return org_list(user=user, action=MANAGE).exclude(kind=OrgKind.GROUP).order_by("path")
 
 
 def org_get(*, user, pk, action: str = VIEW) -> Org:

@@ -14,8 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gonghui.console.access import cadre_required
 from gonghui.console.pages import add_service_errors, paginate, save_changes, save_form
 from gonghui.core.scoping import EXPORT, MANAGE, can
-from gonghui.orgs.models import OrgKind
-from gonghui.orgs.selectors import org_list
+from gonghui.orgs.selectors import unions_managed
 
 from . import exports, selectors, services
 from .forms import NeedForm, QuestionForm, QuestionnaireForm, StatusFilter
@@ -25,9 +24,6 @@ PAGE_SIZE = 30
 TEXTS_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def _orgs(user):
-    return org_list(user=user, action=MANAGE).exclude(kind=OrgKind.GROUP).order_by("path")
 
 
 def _refused(request, exc: ValidationError) -> None:
@@ -40,13 +36,13 @@ def questionnaire_list(request):
     status = filters.cleaned_data["status"] if filters.is_valid() else ""
     return render(request, "surveys/list.html", {
         "page_obj": paginate(request, selectors.questionnaire_list(user=request.user, status=status), PAGE_SIZE),
-        "filters": filters, "may_create": _orgs(request.user).exists(), "now": timezone.now()})
+        "filters": filters, "may_create": unions_managed(user=request.user).exists(), "now": timezone.now()})
 
 
 @cadre_required
 @require_http_methods(["GET", "POST"])
 def questionnaire_create(request):
-    orgs = _orgs(request.user)
+    orgs = unions_managed(user=request.user)
     if not orgs.exists():
         raise PermissionDenied
     form = QuestionnaireForm(request.POST or None, orgs=orgs)
@@ -62,7 +58,7 @@ def questionnaire_create(request):
 @require_http_methods(["GET", "POST"])
 def questionnaire_edit(request, pk):
     questionnaire = selectors.questionnaire_get(user=request.user, pk=pk, action=MANAGE)
-    form = QuestionnaireForm(request.POST or None, orgs=_orgs(request.user), questionnaire=questionnaire,
+    form = QuestionnaireForm(request.POST or None, orgs=unions_managed(user=request.user), questionnaire=questionnaire,
                              initial=QuestionnaireForm.initial_for(questionnaire))
     def update(**changes):
         if "target_org" in changes and changes["target_org"] is None:  # left empty: the owner's whole subtree
