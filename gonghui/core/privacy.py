@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -60,3 +61,19 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+# Numbers typed into free text (notes, agreements): resident IDs (18 digits, or the old 15) and mobiles,
+# written whole, spaced or with +86. Lookarounds keep longer digit runs (bank accounts) whole.
+RESIDENT_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
+
+
+def mask_numbers(text: str, *, blank: str | None = None) -> str:
+    """Resident ID and mobile numbers inside free text masked (13812341234 -> 138****1234), or each replaced
+    by `blank` where not even the masked form may appear (a legal document)."""
+    if not text:
+        return ""
+    text = RESIDENT_ID_IN_TEXT.sub(lambda m: blank if blank is not None else mask_resident_id(m.group()), text)
+    return MOBILE_IN_TEXT.sub(lambda m: blank if blank is not None else mask_mobile(m.group()), text)
+

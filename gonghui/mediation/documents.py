@@ -5,18 +5,16 @@ resident ID number or a mobile number: anything in the free text that looks like
 """
 
 import io
-import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
-MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d{9}(?!\d)")
+from gonghui.core.privacy import mask_numbers
 
 
 def scrub(text: str) -> str:
     """Blank out resident ID numbers and mobile numbers in free text."""
-    return MOBILE.sub("***", RESIDENT_ID.sub("***", text or ""))
+    return mask_numbers(text, blank="***")
 
 
 def agreement_docx(case) -> bytes:

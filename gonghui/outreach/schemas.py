@@ -7,24 +7,12 @@ ID number typed into it comes out masked.
 """
 
 import datetime as dt
-import re
 
 from ninja import Field, Schema
 
-from gonghui.core.privacy import mask_mobile, mask_resident_id
+from gonghui.core.privacy import mask_numbers
 
 from .models import Answer, Concern, Stage
-
-_RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
-
-
-def mask_numbers(text: str) -> str:
-    """Mask resident ID and mobile numbers inside free text: 13812341234 -> 138****1234."""
-    if not text:
-        return ""
-    text = _RESIDENT_ID.sub(lambda m: mask_resident_id(m.group()), text)
-    return _MOBILE.sub(lambda m: mask_mobile(m.group()), text)
 
 
 def _username(user) -> str | None:

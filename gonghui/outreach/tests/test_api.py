@@ -10,11 +10,11 @@ from gonghui.accounts.services import api_token_issue
 from gonghui.accounts.tests.test_api_token import ApiClient, api_as, field_errors
 from gonghui.audit.models import AuditEvent
 from gonghui.core.choices import Industry
+from gonghui.core.privacy import mask_numbers
 from gonghui.enterprises.models import Enterprise, Ownership
 from gonghui.orgs.models import Org, OrgKind
 from gonghui.outreach import services
 from gonghui.outreach.models import EstablishmentPlan, PlanEvent, PlanVisit, Stage
-from gonghui.outreach.schemas import mask_numbers
 from gonghui.testing import make_credit_code, snapshot
 
 MODELS = (Org, Enterprise, EstablishmentPlan, PlanVisit, PlanEvent, AuditEvent)
