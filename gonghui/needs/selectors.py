@@ -254,6 +254,30 @@ def _day_bounds(day: dt.date):
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+_STATUS_ATTR = {NeedStatus.OPEN: "open", NeedStatus.IN_PROJECT: "in_project", NeedStatus.ANSWERED: "answered",
+                NeedStatus.DECLINED: "declined"}
+
+
+def _tally(needs, rows_for, now) -> None:
+    """Add `needs` up into LoopRows, in two queries: the counts per union and status, and the answered times.
+    `rows_for(org path)` names the rows a need of that union counts in (the total and its child's, say)."""
+    old = now - dt.timedelta(days=OLD_OPEN_DAYS)
+    counts = needs.values("org__path", "status").annotate(
+        n=Count("*"), old=Count("pk", filter=Q(status=NeedStatus.OPEN, created_at__lt=old))).order_by()
+    for item in counts:
+        for row in rows_for(item["org__path"]):
+            row.total += item["n"]
+            row.old_open += item["old"]
+            name = _STATUS_ATTR[item["status"]]
+            setattr(row, name, getattr(row, name) + item["n"])
+    answered = needs.filter(status=NeedStatus.ANSWERED, closed_at__isnull=False).values_list(
+        "org__path", "created_at", "closed_at")
+    for path, created, closed in answered:
+        days = (closed - created).total_seconds() / 86400
+        for row in rows_for(path):
+            row.days.append(days)
+
+
 def closed_loop_report(*, user, org: Org | None = None, created_from: dt.date | None = None,
                        created_to: dt.date | None = None, category: str = "", worker_group: str = "",
                        now=None) -> LoopReport | None:
@@ -285,22 +309,7 @@ def closed_loop_report(*, user, org: Org | None = None, created_from: dt.date | 
         child = rows.get(int(parts[depth_parts])) if len(parts) > depth_parts else own
         return (total, child)
 
-    old = now - dt.timedelta(days=OLD_OPEN_DAYS)
-    counts = needs.values("org__path", "status").annotate(
-        n=Count("*"), old=Count("pk", filter=Q(status=NeedStatus.OPEN, created_at__lt=old))).order_by()
-    for item in counts:
-        for row in rows_for(item["org__path"]):
-            row.total += item["n"]
-            row.old_open += item["old"]
-            name = {NeedStatus.OPEN: "open", NeedStatus.IN_PROJECT: "in_project", NeedStatus.ANSWERED: "answered",
-                    NeedStatus.DECLINED: "declined"}[item["status"]]
-            setattr(row, name, getattr(row, name) + item["n"])
-    answered = needs.filter(status=NeedStatus.ANSWERED, closed_at__isnull=False).values_list(
-        "org__path", "created_at", "closed_at")
-    for path, created, closed in answered:
-        days = (closed - created).total_seconds() / 86400
-        for row in rows_for(path):
-            row.days.append(days)
+    _tally(needs, rows_for, now)
     return LoopReport(org=org, total=total, own=own, children=[rows[c.pk] for c in children])
 
 
@@ -313,8 +322,6 @@ def closed_loop_report(*, user, org: Org | None = None, created_from: dt.date | 
 HEARD_PER_PAGE = 20
 HEARD_FIELDS = ("title", "category", "worker_group", "headcount", "place", "status", "decline_reason",
                 "created_at", "closed_at", "org__name", "project__title", "project__beneficiaries")
-_STATUS_ATTR = {NeedStatus.OPEN: "open", NeedStatus.IN_PROJECT: "in_project", NeedStatus.ANSWERED: "answered",
-                NeedStatus.DECLINED: "declined"}
 
 
 def heard_area(union: Org) -> Org:
@@ -356,17 +363,6 @@ def heard_summary(*, org: Org, now=None) -> LoopRow:
     counts them (the same as its total row for `created_from` a year ago), without a cadre's scope: two
     queries whatever the number of needs."""
     now = now or timezone.now()
-    needs = _heard(org, now)
     row = LoopRow(org=org)
-    old = now - dt.timedelta(days=OLD_OPEN_DAYS)
-    counts = needs.values("status").annotate(
-        n=Count("*"), old=Count("pk", filter=Q(status=NeedStatus.OPEN, created_at__lt=old))).order_by()
-    for item in counts:
-        row.total += item["n"]
-        row.old_open += item["old"]
-        name = _STATUS_ATTR[item["status"]]
-        setattr(row, name, getattr(row, name) + item["n"])
-    answered = needs.filter(status=NeedStatus.ANSWERED, closed_at__isnull=False).values_list(
-        "created_at", "closed_at")
-    row.days = [(closed - created).total_seconds() / 86400 for created, closed in answered]
+    _tally(_heard(org, now), lambda _path: (row,), now)
     return row
