@@ -302,7 +302,9 @@ def test_the_csrf_protected_form_works_for_a_visitor_without_an_account(district
     appeal = answer(district, anonymous_request(district))
     page, rate = urls(appeal)
     phone = Client(enforce_csrf_checks=True)
+    before = snapshot(*ALL)
     assert phone.post(rate, {"rating": Rating.SATISFIED}).status_code == 403  # no CSRF token
+    assert snapshot(*ALL) == before
     response = phone.get(page)
     token = response.context["csrf_token"]
     assert f'name="csrfmiddlewaretoken" value="{token}"' in response.content.decode()

@@ -159,6 +159,7 @@ def test_need_button_once(survey):
     assert "Recorded as a need" in results
     assert 'id="recorded"' in client.get(url).content.decode()
     assert en_client(survey.street2_user).post(url, {"title": "x", "category": "rights"}).status_code == 404
+    assert snapshot(Need) == before
 
 
 # --- the portal -------------------------------------------------------------------------------------------
@@ -249,6 +250,7 @@ def test_api_worker_side(survey):
     other = {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=outsider.user)}"}
     assert client.get(f"/api/v1/surveys/mine/{q.pk}", **other).status_code == 404
     assert client.post(url, {"answers": answers}, content_type="application/json", **other).status_code == 404
+    assert snapshot(*ROWS) == before
 
 
 def test_api_cadre_side(survey):
